@@ -1,0 +1,33 @@
+# NTDC developer commands. Everything installs into .venv inside the checkout.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: test lint typecheck unit demo bench sim clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check ledger consensus nodes api tests
+	$(BIN)/mypy ledger consensus
+
+unit: $(BIN)/.installed
+	$(BIN)/pytest -q
+
+test: lint unit
+
+demo: $(BIN)/.installed
+	$(BIN)/ntdc demo
+
+bench: $(BIN)/.installed
+	$(BIN)/ntdc bench-ledger
+
+sim: $(BIN)/.installed
+	$(BIN)/pytest -q tests/consensus -k simulation --sim-seeds 300
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""HTTP APIs (wallet, bank operations, regulator) and the Python wallet SDK."""

@@ -1,0 +1,1 @@
+"""Python SDK for wallets, banks, the custodian and tools: build, sign and verify."""

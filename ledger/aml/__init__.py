@@ -1,0 +1,1 @@
+"""AML rules that run inside the deterministic state transition (SPEC §6)."""

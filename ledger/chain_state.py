@@ -1,0 +1,115 @@
+"""``LedgerState``: the typed tables of the NTDC ledger and the scalars kept beside them.
+
+All mutable ledger state is here, in tables (see ``ledger.state``). Rules read and write it only
+through the ``process_*`` functions in ``ledger.rules``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.codec import to_jsonable
+from ledger.encoding import canonical_json, tagged_hash
+from ledger.model import (
+    Account,
+    Bank,
+    Redemption,
+    ReserveEvent,
+    RoleKey,
+    SanctionEntry,
+    SpentReceipt,
+)
+from ledger.state import Journal, Table, TableSet
+
+_RECORD_TAG = b"NTDC/account-record/v1"
+_LEAF_TAG = b"NTDC/account-leaf/v1\x00"
+_BALANCE_FIELDS = ("available", "pledged", "held")
+
+
+def compute_account_record_hash(account: Account) -> bytes:
+    """Hash of everything in the account record except its balances."""
+    record = to_jsonable(account)
+    for name in _BALANCE_FIELDS:
+        record.pop(name)
+    return tagged_hash(_RECORD_TAG, canonical_json(record))
+
+
+def compute_account_leaf(account: Account) -> bytes:
+    """Liabilities leaf (byte layout in docs/protocol.md §Liabilities tree)."""
+    import hashlib
+
+    ident = account.id.encode()
+    return hashlib.sha256(
+        _LEAF_TAG
+        + bytes.fromhex(account.leaf_salt)
+        + len(ident).to_bytes(1, "big") + ident
+        + account.available.to_bytes(8, "big")
+        + account.pledged.to_bytes(8, "big")
+        + account.held.to_bytes(8, "big")
+        + compute_account_record_hash(account)
+    ).digest()
+
+
+def _account_leaf(_key: Any, account: Account) -> tuple[bytes, int]:
+    return compute_account_leaf(account), account.total
+
+
+class LedgerState:
+    """Every table of the ledger. Construct with ``ledger.genesis.create_genesis_state``."""
+
+    def __init__(self, chain_id: str) -> None:
+        self.chain_id = chain_id
+        self.tables = TableSet()
+        add = self.tables.add
+        self.accounts: Table[str, Account] = add("accounts", _account_leaf)
+        self.banks: Table[str, Bank] = add("banks")
+        self.roles: Table[str, RoleKey] = add("roles")
+        self.spent_receipts: Table[str, SpentReceipt] = add("spent_receipts")
+        self.redemptions: Table[str, Redemption] = add("redemptions")
+        self.reserve_events: Table[int, ReserveEvent] = add("reserve_events")
+        self.params: Table[str, Any] = add("params")
+        self.meta: Table[str, int | str] = add("meta")
+        self.sanctions: Table[str, SanctionEntry] = add("sanctions")
+        # Extension tables owned by rule modules (AML windows, orders, collateral).
+        self.ext: dict[str, Table[Any, Any]] = {}
+
+    def add_extension(self, name: str) -> Table[Any, Any]:
+        """A table owned by a rule module (AML, enforcement, collateral)."""
+        table = self.tables.add(name)
+        self.ext[name] = table
+        return table
+
+    @property
+    def journal(self) -> Journal:
+        return self.tables.journal
+
+    def get_meta_int(self, key: str) -> int:
+        value = self.meta.get(key)
+        return int(value) if value is not None else 0
+
+    def set_meta(self, key: str, value: int | str) -> None:
+        if self.meta.get(key) != value:
+            self.meta.set(key, value)
+
+    def get_param(self, key: str) -> Any:
+        value = self.params.get(key)
+        if value is None:
+            raise KeyError(f"parameter {key!r} missing from genesis")
+        return value
+
+    @property
+    def height(self) -> int:
+        return self.get_meta_int("height")
+
+    @property
+    def supply(self) -> int:
+        return self.get_meta_int("supply")
+
+    def compute_state_root(self) -> bytes:
+        """Root committing to every table (incremental; see ``ledger.state``)."""
+        return self.tables.compute_root()
+
+    def compute_liabilities(self) -> tuple[bytes, int]:
+        """Root hash and total of the liabilities (accounts) tree."""
+        self.tables.compute_root()
+        return self.accounts.tree.root()

@@ -1,0 +1,1 @@
+"""Enforcement: sanctions screening, holding caps, police holds, freezes and seizures (SPEC §6)."""

@@ -1,0 +1,86 @@
+"""The genesis document: members, their keys and endpoints, role keys, initial parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.chain_state import LedgerState
+from ledger.encoding import canonical_json, tagged_hash
+from ledger.model import Bank, RoleKey
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "travel_rule_threshold": 3_000_000,       # NT$30,000
+    "aml_large_value": 50_000_000,            # NT$500,000
+    "holding_caps": {},                       # account kind -> cap in minor units (0/absent = none)
+    "max_block_time_skew_ms": 10_000,
+}
+
+
+class Validator(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    index: int
+    bank_id: str
+    node_key: str
+    endpoint: str
+    """host:port of the node-to-node transport."""
+    api: str = ""
+    """Base URL of the bank node's HTTP API."""
+
+
+class Observer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    node_key: str
+    endpoint: str
+    api: str = ""
+
+
+class BankEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bank_id: str
+    operator_key: str
+    sealing_key: str
+    reserve_account_ref: str = ""
+
+
+class Genesis(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    chain_id: str
+    genesis_time_ms: int
+    validators: list[Validator]
+    observers: list[Observer] = Field(default_factory=list)
+    banks: list[BankEntry]
+    roles: dict[str, str]
+    """Role signer id (custodian, regulator, ccp, police) -> tagged public key."""
+    sealing_keys: dict[str, str]
+    """Recipient name (regulator) -> HPKE public key for real-name data."""
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    def compute_hash(self) -> bytes:
+        return tagged_hash(b"NTDC/genesis/v1", canonical_json(self.model_dump(mode="json")))
+
+    @property
+    def n(self) -> int:
+        return len(self.validators)
+
+
+def create_genesis_state(genesis: Genesis) -> LedgerState:
+    """State at height 0."""
+    state = LedgerState(genesis.chain_id)
+    for bank in genesis.banks:
+        state.banks.set(bank.bank_id, Bank(bank.bank_id, bank.operator_key, bank.sealing_key,
+                                           bank.reserve_account_ref))
+        signer = f"bank:{bank.bank_id}"
+        state.roles.set(signer, RoleKey(signer, bank.operator_key, 0))
+    for signer, key in sorted(genesis.roles.items()):
+        state.roles.set(signer, RoleKey(signer, key, 0))
+    params = {**DEFAULT_PARAMS, **genesis.params}
+    for name in sorted(params):
+        state.params.set(name, params[name])
+    state.set_meta("height", 0)
+    state.set_meta("time_ms", genesis.genesis_time_ms)
+    state.set_meta("supply", 0)
+    state.set_meta("parent", "")
+    return state

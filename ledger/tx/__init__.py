@@ -1,0 +1,1 @@
+"""Signed transactions: the envelope, per-kind bodies, ids and signing rules."""

@@ -61,23 +61,17 @@ class LedgerState:
         self.chain_id = chain_id
         self.tables = TableSet()
         add = self.tables.add
-        self.accounts: Table[str, Account] = add("accounts", _account_leaf)
-        self.banks: Table[str, Bank] = add("banks")
-        self.roles: Table[str, RoleKey] = add("roles")
-        self.spent_receipts: Table[str, SpentReceipt] = add("spent_receipts")
-        self.redemptions: Table[str, Redemption] = add("redemptions")
-        self.reserve_events: Table[int, ReserveEvent] = add("reserve_events")
+        self.accounts: Table[str, Account] = add("accounts", Account, leaf=_account_leaf)
+        self.banks: Table[str, Bank] = add("banks", Bank)
+        self.roles: Table[str, RoleKey] = add("roles", RoleKey)
+        self.spent_receipts: Table[str, SpentReceipt] = add("spent_receipts", SpentReceipt)
+        self.redemptions: Table[str, Redemption] = add("redemptions", Redemption)
+        self.reserve_events: Table[int, ReserveEvent] = add(
+            "reserve_events", ReserveEvent, key_type=int)
         self.params: Table[str, Any] = add("params")
         self.meta: Table[str, int | str] = add("meta")
-        self.sanctions: Table[str, SanctionEntry] = add("sanctions")
-        # Extension tables owned by rule modules (AML windows, orders, collateral).
-        self.ext: dict[str, Table[Any, Any]] = {}
-
-    def add_extension(self, name: str) -> Table[Any, Any]:
-        """A table owned by a rule module (AML, enforcement, collateral)."""
-        table = self.tables.add(name)
-        self.ext[name] = table
-        return table
+        self.sanctions: Table[str, SanctionEntry] = add("sanctions", SanctionEntry)
+        # Tables owned by the AML, enforcement and collateral modules go below, one line each.
 
     @property
     def journal(self) -> Journal:

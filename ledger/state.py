@@ -68,8 +68,12 @@ class Journal:
 class Table(Generic[K, V]):
     """A journaled map whose rows are committed into a Merkle (sum) tree."""
 
-    def __init__(self, name: str, journal: Journal, leaf: LeafFn | None = None) -> None:
+    def __init__(self, name: str, journal: Journal, leaf: LeafFn | None = None,
+                 key_type: Any = str, value_type: Any = Any) -> None:
         self.name = name
+        self.key_type = key_type
+        self.value_type = value_type
+        """Types storage uses to rebuild rows (``ledger.codec.from_jsonable``)."""
         self._journal = journal
         self._rows: dict[K, tuple[int, V]] = {}
         self._next_index = 0
@@ -184,10 +188,11 @@ class TableSet:
     journal: Journal = field(default_factory=Journal)
     tables: dict[str, Table[Any, Any]] = field(default_factory=dict)
 
-    def add(self, name: str, leaf: LeafFn | None = None) -> Table[Any, Any]:
+    def add(self, name: str, value_type: Any = Any, *, key_type: Any = str,
+            leaf: LeafFn | None = None) -> Table[Any, Any]:
         if name in self.tables:
             raise ValueError(f"table {name!r} defined twice")
-        table: Table[Any, Any] = Table(name, self.journal, leaf)
+        table: Table[Any, Any] = Table(name, self.journal, leaf, key_type, value_type)
         self.tables[name] = table
         return table
 

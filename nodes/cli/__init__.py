@@ -1,0 +1,1 @@
+"""The ``ntdc`` command line: one module per command group, gathered in ``main``."""

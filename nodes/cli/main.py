@@ -1,0 +1,21 @@
+"""``ntdc``: the command-line entry point. Each command lives in its own module."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# (module, attribute) of every command or group; a module is imported only when listed here.
+COMMANDS: list[tuple[str, str]] = [
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ntdc")
+def cli() -> None:
+    """NTDC: the New Taiwan Dollar stablecoin ledger run by a consortium of banks."""
+
+
+for module_name, attribute in COMMANDS:
+    cli.add_command(getattr(importlib.import_module(module_name), attribute))

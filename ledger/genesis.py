@@ -27,6 +27,8 @@ class Validator(BaseModel):
     """host:port of the node-to-node transport."""
     api: str = ""
     """Base URL of the bank node's HTTP API."""
+    tls_cert: str = ""
+    """PEM certificate self-signed by node_key (node-to-node TLS)."""
 
 
 class Observer(BaseModel):
@@ -35,6 +37,7 @@ class Observer(BaseModel):
     node_key: str
     endpoint: str
     api: str = ""
+    tls_cert: str = ""
 
 
 class BankEntry(BaseModel):

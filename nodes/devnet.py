@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ledger.crypto.keys import Algorithm, PrivateKey
 from ledger.crypto.sealing import SealingPrivateKey
 from ledger.genesis import BankEntry, Genesis, Observer, Validator
+from nodes.net.tls import make_node_certificate
 
 ROLES = ("custodian", "regulator", "ccp", "police")
 
@@ -63,14 +64,16 @@ def make_devnet(
         genesis_time_ms=genesis_time_ms,
         validators=[
             Validator(index=i, bank_id=banks[i], node_key=str(node_keys[i].public_key()),
-                      endpoint=f"{host}:{base_port + i}", api=f"http://{host}:{api_base_port + i}")
+                      endpoint=f"{host}:{base_port + i}", api=f"http://{host}:{api_base_port + i}",
+                      tls_cert=make_node_certificate(node_keys[i], f"validator-{i}"))
             for i in range(validators)
         ],
         observers=[
             Observer(name="regulator" if i == 0 else f"observer-{i}",
                      node_key=str(observer_keys[i].public_key()),
                      endpoint=f"{host}:{base_port + 50 + i}",
-                     api=f"http://{host}:{api_base_port + 50 + i}")
+                     api=f"http://{host}:{api_base_port + 50 + i}",
+                     tls_cert=make_node_certificate(observer_keys[i], f"observer-{i}"))
             for i in range(observers)
         ],
         banks=[BankEntry(bank_id=b, operator_key=str(operator[b].public_key()),

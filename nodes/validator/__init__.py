@@ -1,0 +1,1 @@
+"""The bank validator node: mempool, ledger execution under PBFT, storage, observers' feed."""

@@ -1,0 +1,33 @@
+"""Signature checks done once per process: admission verifies, execution reuses the result.
+
+The cache key is (tx id, signature). The tx id covers every signed field including the public key,
+so a cached success can only be reused for exactly the bytes that were verified.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from ledger.tx.envelope import SignedTx
+
+
+class VerifyCache:
+    def __init__(self, capacity: int = 500_000) -> None:
+        self._ok: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._capacity = capacity
+        self.verified = 0
+        self.hits = 0
+
+    def verify(self, tx: SignedTx) -> bool:
+        """True if the signature is valid (verifying it now unless already known good)."""
+        key = (tx.tx_id, tx.signature)
+        if key in self._ok:
+            self.hits += 1
+            return True
+        self.verified += 1
+        if not tx.public_key.verify(tx.signature, tx.signing_bytes):
+            return False
+        self._ok[key] = None
+        if len(self._ok) > self._capacity:
+            self._ok.popitem(last=False)
+        return True

@@ -8,6 +8,7 @@ import click
 
 # (module, attribute) of every command or group; a module is imported only when listed here.
 COMMANDS: list[tuple[str, str]] = [
+    ("nodes.cli.genesis_cmd", "genesis_command"),
 ]
 
 

@@ -39,6 +39,8 @@ class FuturesContract:
 
     code: ContractCode
     description: str
+    underlying: str
+    """Contracts on the same underlying form one SPAN combined commodity and offset there."""
     multiplier_minor_per_point: int
     tick_size: Decimal
     quotation: Quotation
@@ -47,6 +49,7 @@ class FuturesContract:
 TX = FuturesContract(
     code=ContractCode("TX"),
     description="TAIEX futures, NT$200 per index point",
+    underlying="TAIEX",
     multiplier_minor_per_point=20_000,
     tick_size=Decimal(1),
     quotation=Quotation.FUTURES_PRICE,
@@ -54,6 +57,7 @@ TX = FuturesContract(
 MTX = FuturesContract(
     code=ContractCode("MTX"),
     description="Mini-TAIEX futures, NT$50 per index point",
+    underlying="TAIEX",
     multiplier_minor_per_point=5_000,
     tick_size=Decimal(1),
     quotation=Quotation.FUTURES_PRICE,
@@ -61,6 +65,7 @@ MTX = FuturesContract(
 BTCSQ = FuturesContract(
     code=ContractCode("BTCSQ"),
     description="Spot-quoted Bitcoin future, 0.1 BTC, quoted in NT$ per BTC",
+    underlying="BTC",
     multiplier_minor_per_point=10,
     tick_size=Decimal(1),
     quotation=Quotation.SPOT_QUOTED,
@@ -73,3 +78,8 @@ CONTRACTS: dict[ContractCode, FuturesContract] = {c.code: c for c in (TX, MTX, B
 def get_multipliers(contracts: Iterable[FuturesContract]) -> dict[ContractCode, int]:
     """Minor units per price point of each contract, keyed by code."""
     return {c.code: c.multiplier_minor_per_point for c in contracts}
+
+
+def get_combined_commodities(contracts: Iterable[FuturesContract]) -> dict[ContractCode, str]:
+    """SPAN combined commodity (the underlying) of each contract, keyed by code."""
+    return {c.code: c.underlying for c in contracts}

@@ -10,8 +10,11 @@ the order of the published CME worked example:
     11 .. 14 price up 3/3, down 3/3;    each with volatility up, down
     15, 16  price up 2 ranges, down 2 ranges (extreme), counting 35% of the P/L
 
-A portfolio's array is the sum of each contract's array times its signed position. Scanning risk
-is the largest loss across the 16 scenarios, floored at zero. Arrays are integers in whatever
+Contracts on one underlying form a combined commodity; its array is the sum of each contract's
+array times its signed position, and its scanning risk is the largest loss across the 16
+scenarios, floored at zero. The requirement is the sum of the combined commodities' scanning
+risks: a TX loss is never offset by a Bitcoin gain in the same scenario number, because the
+scenarios of different underlyings are not the same market move. Arrays are integers in whatever
 unit the caller chose (minor units for NTDC; the published example is in US dollars), so the sum
 is exact. Spread charges, inter-commodity credits and the short-option minimum are not modelled.
 """
@@ -24,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from ledger.types import Amount
 from nodes.clearing.margin.arithmetic import BPS_PER_UNIT, MARGIN_CONTEXT, to_position, to_price
-from nodes.clearing.margin.contracts import ContractCode
+from nodes.clearing.margin.contracts import CONTRACTS, ContractCode
 from nodes.clearing.margin.errors import InvalidMarginInput
 
 RiskArray = tuple[int, ...]
@@ -59,7 +62,9 @@ SPAN_SCENARIOS: tuple[SpanScenario, ...] = _build_scenarios()
 SCENARIO_COUNT = len(SPAN_SCENARIOS)
 
 
-def compute_futures_risk_array(price_scan_range: Decimal, multiplier_minor_per_point: int) -> RiskArray:
+def compute_futures_risk_array(
+    price_scan_range: Decimal, multiplier_minor_per_point: int
+) -> RiskArray:
     """Risk array of one long linear future: P/L per scenario, rounded half away from zero.
 
     ``price_scan_range`` is in price points (TX: index points); volatility moves leave a
@@ -82,8 +87,11 @@ def compute_futures_risk_array(price_scan_range: Decimal, multiplier_minor_per_p
     with localcontext(MARGIN_CONTEXT):
         for scenario in SPAN_SCENARIOS:
             pnl = (
-                scan_range * multiplier_minor_per_point * scenario.price_move_thirds
-                * scenario.cover_bps / (3 * BPS_PER_UNIT)
+                scan_range
+                * multiplier_minor_per_point
+                * scenario.price_move_thirds
+                * scenario.cover_bps
+                / (3 * BPS_PER_UNIT)
             )
             entries.append(int(pnl.to_integral_value(rounding=ROUND_HALF_UP)))
     return tuple(entries)
@@ -128,8 +136,48 @@ def compute_scanning_risk(portfolio_risk_array: Sequence[int]) -> int:
     return max(0, max(-pnl for pnl in array))
 
 
+def _group_by_combined_commodity(
+    portfolio: Mapping[ContractCode, int],
+    combined_commodities: Mapping[ContractCode, str] | None,
+) -> dict[str, dict[ContractCode, int]]:
+    held = {code: position for code, position in portfolio.items() if position != 0}
+    if combined_commodities is None:
+        underlyings = sorted({CONTRACTS[c].underlying for c in held if c in CONTRACTS})
+        if len(underlyings) > 1:
+            raise InvalidMarginInput(
+                "combined_commodities",
+                f"the portfolio holds contracts on {', '.join(underlyings)} but no combined "
+                "commodities were given, so their scenarios would wrongly offset",
+                "pass combined_commodities=get_combined_commodities(CONTRACTS.values())",
+            )
+        return {"portfolio": dict(held)}
+    groups: dict[str, dict[ContractCode, int]] = {}
+    for code, position in held.items():
+        if code not in combined_commodities:
+            raise InvalidMarginInput(
+                f"combined_commodities[{code}]",
+                "the portfolio holds this contract but it belongs to no combined commodity",
+                "map every contract code to its underlying",
+            )
+        groups.setdefault(combined_commodities[code], {})[code] = position
+    return groups
+
+
 def compute_span_requirement(
-    portfolio: Mapping[ContractCode, int], risk_arrays: Mapping[ContractCode, Sequence[int]]
+    portfolio: Mapping[ContractCode, int],
+    risk_arrays: Mapping[ContractCode, Sequence[int]],
+    combined_commodities: Mapping[ContractCode, str] | None = None,
 ) -> Amount:
-    """SPAN scanning-risk requirement of a portfolio, in the risk arrays' unit."""
-    return Amount(compute_scanning_risk(compute_portfolio_risk_array(portfolio, risk_arrays)))
+    """SPAN scanning-risk requirement, summed over combined commodities, in the arrays' unit.
+
+    Without ``combined_commodities`` the whole portfolio is scanned as one combined commodity
+    (as in the published single-underlying example); a portfolio that holds known contracts on
+    different underlyings is then refused rather than netted across them.
+    """
+    groups = _group_by_combined_commodity(portfolio, combined_commodities)
+    return Amount(
+        sum(
+            compute_scanning_risk(compute_portfolio_risk_array(group, risk_arrays))
+            for _, group in sorted(groups.items())
+        )
+    )

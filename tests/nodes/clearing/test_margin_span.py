@@ -6,6 +6,7 @@ import pytest
 
 from nodes.clearing.margin import (
     BTCSQ,
+    CONTRACTS,
     MTX,
     SPAN_SCENARIOS,
     TX,
@@ -15,6 +16,7 @@ from nodes.clearing.margin import (
     compute_portfolio_risk_array,
     compute_scanning_risk,
     compute_span_requirement,
+    get_combined_commodities,
 )
 
 FUTURE = ContractCode("SP")
@@ -103,15 +105,31 @@ def test_tx_and_four_mtx_offset_exactly_under_span() -> None:
     assert compute_span_requirement({TX.code: 1, MTX.code: -4}, arrays) == 0
 
 
-def test_span_on_a_mixed_tx_and_crypto_portfolio() -> None:
+def test_span_sums_scanning_risk_across_underlyings() -> None:
+    arrays = {
+        TX.code: compute_futures_risk_array(Decimal(900), TX.multiplier_minor_per_point),
+        MTX.code: compute_futures_risk_array(Decimal(900), MTX.multiplier_minor_per_point),
+        BTCSQ.code: compute_futures_risk_array(Decimal(450_000), BTCSQ.multiplier_minor_per_point),
+    }
+    groups = get_combined_commodities(CONTRACTS.values())
+    # Long TX loses 18,000,000 on a full TAIEX fall; short BTC loses 4,500,000 on a full BTC
+    # rise. The two markets need not move together, so both losses count.
+    portfolio = {TX.code: 1, BTCSQ.code: -1}
+    assert compute_span_requirement(portfolio, arrays, groups) == 18_000_000 + 4_500_000
+    # Within TAIEX the mini contracts still offset.
+    hedged = {TX.code: 1, MTX.code: -4, BTCSQ.code: -1}
+    assert compute_span_requirement(hedged, arrays, groups) == 4_500_000
+
+
+def test_refuses_to_net_different_underlyings_without_groups() -> None:
     arrays = {
         TX.code: compute_futures_risk_array(Decimal(900), TX.multiplier_minor_per_point),
         BTCSQ.code: compute_futures_risk_array(Decimal(450_000), BTCSQ.multiplier_minor_per_point),
     }
-    # Long TX loses 18,000,000 on a full down move; short BTC loses 4,500,000 on a full up
-    # move. SPAN scans one price move across both, so the worst single scenario counts.
-    requirement = compute_span_requirement({TX.code: 1, BTCSQ.code: -1}, arrays)
-    assert requirement == 18_000_000 - 4_500_000
+    with pytest.raises(InvalidMarginInput, match="BTC, TAIEX"):
+        compute_span_requirement({TX.code: 1, BTCSQ.code: -1}, arrays)
+    with pytest.raises(InvalidMarginInput, match="no combined commodity"):
+        compute_span_requirement({TX.code: 1, BTCSQ.code: -1}, arrays, {TX.code: "TAIEX"})
 
 
 def test_refuses_missing_or_malformed_risk_arrays() -> None:

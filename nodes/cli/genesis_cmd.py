@@ -11,14 +11,29 @@ import click
 from nodes.config import NodeConfig, write_secret
 from nodes.devnet import make_devnet
 
+COMPOSE_PORT = 7000
+COMPOSE_API_PORT = 8000
+COMPOSE_DATABASE = "postgresql+psycopg://ntdc:ntdc@postgres-{index}:5432/ntdc"
+
 
 def write_network(directory: Path, validators: int, observers: int, base_port: int,
                   api_base_port: int, seed: bytes, chain_id: str,
-                  database: str = "sqlite") -> list[Path]:
-    """Write genesis.json, keys/ and one config per node; returns the config paths."""
+                  database: str = "sqlite", compose: bool = False) -> list[Path]:
+    """Write genesis.json, keys/ and one config per node; returns the config paths.
+
+    ``compose``: endpoints are the docker-compose service names (validator-<i>, observer-<i>)
+    on fixed ports, and each validator uses its own PostgreSQL service postgres-<i>.
+    """
     genesis, keys = make_devnet(seed, validators=validators, observers=observers,
                                 chain_id=chain_id, base_port=base_port,
                                 api_base_port=api_base_port)
+    if compose:
+        for v in genesis.validators:
+            v.endpoint = f"validator-{v.index}:{COMPOSE_PORT}"
+            v.api = f"http://validator-{v.index}:{COMPOSE_API_PORT}"
+        for i, o in enumerate(genesis.observers):
+            o.endpoint = f"observer-{i}:{COMPOSE_PORT}"
+            o.api = f"http://observer-{i}:{COMPOSE_API_PORT}"
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "genesis.json").write_text(json.dumps(genesis.model_dump(mode="json"), indent=2))
     secrets = directory / "keys"
@@ -37,11 +52,15 @@ def write_network(directory: Path, validators: int, observers: int, base_port: i
         name = f"validator-{v.index}"
         db = (f"sqlite:///{(directory / name / 'ledger.db').resolve()}" if database == "sqlite"
               else database.replace("{name}", name.replace("-", "_")))
+        if compose:
+            db = COMPOSE_DATABASE.format(index=v.index)
         host, port = v.endpoint.rsplit(":", 1)
         config = NodeConfig(
             name=name, role="validator", index=v.index, genesis_file="../genesis.json",
             node_key_file=f"../keys/{name}.node.key", database_url=db,
-            api_port=int(v.api.rsplit(":", 1)[1]), listen_host=host, listen_port=int(port),
+            api_host="0.0.0.0" if compose else "127.0.0.1",
+            api_port=int(v.api.rsplit(":", 1)[1]),
+            listen_host="0.0.0.0" if compose else host, listen_port=int(port),
             bank_id=v.bank_id, operator_key_file=f"../keys/{v.bank_id}.operator.key",
             sealing_key_file=f"../keys/{v.bank_id}.sealing.key")
         configs.append(_write_config(directory / name, config))
@@ -53,7 +72,9 @@ def write_network(directory: Path, validators: int, observers: int, base_port: i
         config = NodeConfig(
             name=name, role="observer", index=i, genesis_file="../genesis.json",
             node_key_file=f"../keys/{name}.node.key", database_url=db,
-            api_port=int(o.api.rsplit(":", 1)[1]), listen_host=host, listen_port=int(port),
+            api_host="0.0.0.0" if compose else "127.0.0.1",
+            api_port=int(o.api.rsplit(":", 1)[1]),
+            listen_host="0.0.0.0" if compose else host, listen_port=int(port),
             sealing_key_file="../keys/regulator.sealing.key")
         configs.append(_write_config(directory / name, config))
     return configs
@@ -75,10 +96,15 @@ def _write_config(node_dir: Path, config: NodeConfig) -> Path:
 @click.option("--api-base-port", default=8100, show_default=True)
 @click.option("--chain-id", default="ntdc-local", show_default=True)
 @click.option("--seed", default=None, help="Hex master seed (reproducible keys); random if absent.")
+@click.option("--compose", is_flag=True,
+              help="Endpoints and databases for docker-compose.yml service names.")
 def genesis_command(directory: Path, validators: int, observers: int, base_port: int,
-                    api_base_port: int, chain_id: str, seed: str | None) -> None:
+                    api_base_port: int, chain_id: str, seed: str | None, compose: bool) -> None:
     """Generate keys, genesis and per-node configs for a local network."""
     master = bytes.fromhex(seed) if seed else os.urandom(32)
+    if compose and (directory / "genesis.json").exists():
+        click.echo(f"{directory / 'genesis.json'} exists; keeping it")
+        return
     configs = write_network(directory, validators, observers, base_port, api_base_port,
-                            master, chain_id)
+                            master, chain_id, compose=compose)
     click.echo(f"wrote {directory / 'genesis.json'} and {len(configs)} node configs")

@@ -9,6 +9,7 @@ import click
 # (module, attribute) of every command or group; a module is imported only when listed here.
 COMMANDS: list[tuple[str, str]] = [
     ("nodes.cli.genesis_cmd", "genesis_command"),
+    ("nodes.cli.network_cmd", "network_group"),
 ]
 
 

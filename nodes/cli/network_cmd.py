@@ -1,0 +1,62 @@
+"""``ntdc network``: a local network of real node processes on loopback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from nodes.launcher.network import LocalNetwork
+
+DEFAULT_DIR = Path("var/network")
+
+
+@click.group("network")
+def network_group() -> None:
+    """Start, inspect, load and stop a local network (validators + regulator observer)."""
+
+
+@network_group.command("up")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=DEFAULT_DIR,
+              show_default=True, help="State directory (created with a fresh genesis if empty).")
+@click.option("--validators", default=4, show_default=True)
+@click.option("--observer/--no-observer", default=True, show_default=True)
+@click.option("--base-port", default=7100, show_default=True)
+@click.option("--api-base-port", default=8100, show_default=True)
+def up_command(directory: Path, validators: int, observer: bool, base_port: int,
+               api_base_port: int) -> None:
+    """Start the network's processes (creating keys and genesis first if needed)."""
+    network = LocalNetwork.create(directory, validators, 1 if observer else 0, base_port,
+                                  api_base_port)
+    network.start()
+    for node in network.status():
+        click.echo(f"{node['name']:<12} pid {node['pid']:<8} {node['api']}  height "
+                   f"{node.get('height')}")
+
+
+@network_group.command("status")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=DEFAULT_DIR,
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status_command(directory: Path, as_json: bool) -> None:
+    """Per node: role, height, view, state digest; for the observer, blocks verified."""
+    statuses = LocalNetwork(directory).status()
+    if as_json:
+        click.echo(json.dumps(statuses, indent=2))
+        return
+    for s in statuses:
+        digest = (s.get("state_digest") or "")[:16]
+        extra = (f" verified {s.get('blocks_verified')} mismatches {s.get('mismatches')}"
+                 if s.get("role") == "observer" else f" view {s.get('view')}")
+        click.echo(f"{s['name']:<12} {'up' if s['alive'] else 'DOWN':<5} {s.get('role', '?'):<9}"
+                   f" height {s.get('height')} digest {digest}{extra}")
+
+
+@network_group.command("down")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=DEFAULT_DIR,
+              show_default=True)
+def down_command(directory: Path) -> None:
+    """Stop every process of the network (state stays on disk)."""
+    LocalNetwork(directory).stop()
+    click.echo("network stopped")

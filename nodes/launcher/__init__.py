@@ -1,0 +1,1 @@
+"""Running a local network of real node processes on loopback (``ntdc network``)."""

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.aml.profile import AmlProfile, compute_aml_profile_leaf
 from ledger.codec import to_jsonable
+from ledger.collateral.model import (
+    HaircutRecord,
+    MarginCall,
+    MarginMember,
+    VariationSettlementRecord,
+)
 from ledger.encoding import canonical_json, tagged_hash
+from ledger.enforcement.model import EnforcementOrder, PoliceHold
 from ledger.model import (
     Account,
     Bank,
@@ -72,6 +80,23 @@ class LedgerState:
         self.meta: Table[str, int | str] = add("meta")
         self.sanctions: Table[str, SanctionEntry] = add("sanctions", SanctionEntry)
         # Tables owned by the AML, enforcement and collateral modules go below, one line each.
+        self.aml_profiles: Table[str, AmlProfile] = add(
+            "aml_profiles", AmlProfile, leaf=compute_aml_profile_leaf)
+        self.enforcement_orders: Table[str, EnforcementOrder] = add(
+            "enforcement_orders", EnforcementOrder)
+        self.police_holds: Table[str, PoliceHold] = add("police_holds", PoliceHold)
+        self.active_holds: Table[str, int] = add("active_holds", int)  # hold id -> expires_at_ms
+        self.collateral_haircuts: Table[str, HaircutRecord] = add(
+            "collateral_haircuts", HaircutRecord)  # asset -> haircut in force
+        self.collateral_haircut_log: Table[int, HaircutRecord] = add(
+            "collateral_haircut_log", HaircutRecord, key_type=int)  # seq -> every haircut set
+        self.collateral_members: Table[str, MarginMember] = add(
+            "collateral_members", MarginMember)
+        self.collateral_calls: Table[str, MarginCall] = add("collateral_calls", MarginCall)
+        self.collateral_open_calls: Table[str, int] = add(
+            "collateral_open_calls", int)  # call id -> deadline_ms
+        self.collateral_settlements: Table[str, VariationSettlementRecord] = add(
+            "collateral_settlements", VariationSettlementRecord)
 
     @property
     def journal(self) -> Journal:

@@ -15,6 +15,28 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "aml_large_value": 50_000_000,            # NT$500,000
     "holding_caps": {},                       # account kind -> cap in minor units (0/absent = none)
     "max_block_time_skew_ms": 10_000,
+    "collateral_default_haircut_bps": 200,   # SPEC §7: NTDC collateral haircut 2%
+    "collateral_call_deadline_ms": 2 * 3600 * 1000,  # a margin call is due 2 h of block time later
+    "police_hold_ms": 48 * 3600 * 1000,       # a police hold lapses after 48 h of block time
+    # AML rules (SPEC §6; ranges in ledger/aml/params.py, reasoning in docs/aml.md)
+    "aml_structuring_band_pct": 20,           # pieces within 20% below aml_large_value
+    "aml_structuring_min_count": 2,
+    "aml_structuring_window_ms": 24 * 3600 * 1000,
+    "aml_pass_through_min_inflow": 50_000_000,  # NT$500,000: a reportable inflow
+    "aml_pass_through_pct": 90,
+    "aml_pass_through_window_ms": 3600 * 1000,
+    "aml_fan_in_count": 10,
+    "aml_fan_out_count": 10,
+    "aml_fan_window_ms": 24 * 3600 * 1000,
+    "aml_velocity_count": 20,
+    "aml_velocity_window_ms": 3600 * 1000,
+    "aml_dormant_idle_ms": 180 * 24 * 3600 * 1000,
+    "aml_dormant_amount": 10_000_000,         # NT$100,000
+    "aml_dormant_window_ms": 48 * 3600 * 1000,
+    "aml_probing_max_amount": 10_000,         # NT$100
+    "aml_probing_count": 5,
+    "aml_probing_window_ms": 24 * 3600 * 1000,
+    "aml_volume_exempt_kinds": ["bank", "ccp", "system"],
 }
 
 
@@ -86,4 +108,7 @@ def create_genesis_state(genesis: Genesis) -> LedgerState:
     state.set_meta("time_ms", genesis.genesis_time_ms)
     state.set_meta("supply", 0)
     state.set_meta("parent", "")
+    from ledger.extensions import run_genesis_hooks
+
+    run_genesis_hooks(state)  # e.g. the court-custody account (ledger.enforcement.custody)
     return state

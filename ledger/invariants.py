@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ledger.chain_state import LedgerState
+from ledger.collateral.invariants import check_collateral_invariants
 from ledger.rules.reserves import compute_liabilities_due, compute_reserves
 from ledger.types import MAX_SUPPLY
 
@@ -10,12 +11,13 @@ from ledger.types import MAX_SUPPLY
 def check_invariants(state: LedgerState) -> list[str]:
     """Every violated invariant, described; an empty list means the state is sound."""
     problems: list[str] = []
-    total = 0
+    total = pledged = 0
     for account_id, account in state.accounts.items():
         for name in ("available", "pledged", "held"):
             if getattr(account, name) < 0:
                 problems.append(f"{account_id} has negative {name} balance")
         total += account.total
+        pledged += account.pledged
     supply = state.supply
     # total supply = sum of all balances (available + pledged + held)
     if total != supply:
@@ -36,4 +38,5 @@ def check_invariants(state: LedgerState) -> list[str]:
     pending = sum(r.amount for _, r in state.redemptions.items() if not r.paid)
     if pending != state.get_meta_int("pending_payouts"):
         problems.append("pending payouts do not match open redemptions")
+    problems.extend(check_collateral_invariants(state, pledged))
     return problems

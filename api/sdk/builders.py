@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.crypto.keys import PrivateKey, compute_account_id
-from ledger.crypto.sealing import SealingPublicKey, seal
+from ledger.crypto.sealing import SealingPrivateKey, SealingPublicKey, open_sealed, seal
 from ledger.rules.issuance import compute_receipt_signing_bytes
 from ledger.tx.bodies import DepositReceipt
 from ledger.tx.envelope import build_transaction
@@ -95,3 +95,53 @@ def sign_deposit_receipt(
     })
     signature = custodian.sign(compute_receipt_signing_bytes(receipt, chain_id))
     return {**receipt.model_dump(mode="json"), "signature": signature}
+
+
+@dataclass(frozen=True)
+class TravelRuleParty:
+    """One side of a travel-rule transfer, as its bank knows it from KYC (SPEC §5)."""
+
+    name: str
+    account: str
+    bank: str
+    id_number: str
+    """National ID (person) or company number (company)."""
+    id_type: str = "national_id"
+    """``national_id`` or ``company_no``."""
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "account": self.account, "bank": self.bank,
+                self.id_type: self.id_number}
+
+
+def seal_travel_rule(
+    *, originator: TravelRuleParty, beneficiary: TravelRuleParty, amount: int,
+    regulator_key: SealingPublicKey, beneficiary_bank_key: SealingPublicKey,
+    originator_bank_key: SealingPublicKey | None = None,
+) -> dict[str, Any]:
+    """The ``travel_rule`` field of a transfer: both identities sealed (HPKE) to the beneficiary's
+    bank, the regulator and, if its key is given, the originator's bank."""
+    from ledger.rules.travel_rule import TRAVEL_RULE_PURPOSE
+
+    if originator.id_type not in ("national_id", "company_no") or (
+            beneficiary.id_type not in ("national_id", "company_no")):
+        raise ValueError("id_type must be 'national_id' or 'company_no'")
+    payload = {
+        "v": 1,
+        "originator": originator.to_json(),
+        "beneficiary": beneficiary.to_json(),
+        "amount": str(amount),
+    }
+    recipients = {"regulator": regulator_key, f"bank:{beneficiary.bank}": beneficiary_bank_key}
+    if originator_bank_key is not None:
+        recipients[f"bank:{originator.bank}"] = originator_bank_key
+    plaintext = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    return seal(plaintext, recipients, TRAVEL_RULE_PURPOSE)
+
+
+def open_travel_rule(record: dict[str, Any], recipient: str,
+                     key: SealingPrivateKey) -> dict[str, Any]:
+    """Open travel-rule data addressed to ``recipient`` (``regulator`` or ``bank:<id>``);
+    raises ledger.crypto.sealing.SealingError if it is not addressed to it or the key is wrong."""
+    opened: dict[str, Any] = json.loads(open_sealed(record, recipient, key))
+    return opened

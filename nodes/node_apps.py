@@ -10,7 +10,7 @@ from nodes.node_main import make_status_app
 
 
 def create_validator_http_app(runtime: Any) -> FastAPI:
-    return make_status_app(runtime.status, runtime.metrics)
+    return make_status_app(runtime.status, runtime.metrics, runtime.service)
 
 
 def create_observer_http_app(runtime: Any) -> FastAPI:

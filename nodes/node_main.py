@@ -17,23 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
 from ledger.crypto.keys import PrivateKey, PublicKey
 from ledger.genesis import Genesis
 from nodes.config import NodeConfig, read_secret
 from nodes.logs import configure_logging
 from nodes.metrics import NodeMetrics
-from nodes.net.feed import decode_block_frame, decode_sync, encode_block_frame, encode_sync
-from nodes.net.frames import Channel
 from nodes.net.tls import make_contexts
 from nodes.net.transport import PeerInfo, PeerNetwork
 from nodes.storage.repository import Repository
 
 log = logging.getLogger("ntdc.node")
-
-SYNC_CHUNK = 64
-
 
 def peer_table(genesis: Genesis) -> dict[str, PeerInfo]:
     """Every node of the network by transport name: v<i> validators, o<i> observers."""
@@ -51,36 +46,24 @@ def trusted_certificates(genesis: Genesis) -> list[str]:
     return [v.tls_cert for v in genesis.validators] + [o.tls_cert for o in genesis.observers]
 
 
-class BlockServer:
-    """Serves committed blocks to observers and lagging peers (SYNC) and pushes new ones."""
-
-    def __init__(self, store: Repository, network: PeerNetwork) -> None:
-        self.store = store
-        self.network = network
-        self.subscribers: set[str] = set()
-
-    def on_sync(self, peer: str, from_height: int) -> None:
-        self.subscribers.add(peer)
-        tip = self.store.tip_height()
-        height = max(1, from_height)
-        while height <= tip:
-            for stored in self.store.get_blocks(height, min(tip, height + SYNC_CHUNK - 1)):
-                self.network.send(peer, Channel.BLOCK, encode_block_frame(
-                    stored.height, stored.payload, stored.certificate))
-            height += SYNC_CHUNK
-
-    def push(self, height: int, payload: bytes, certificate: bytes) -> None:
-        body = encode_block_frame(height, payload, certificate)
-        for peer in list(self.subscribers):
-            self.network.send(peer, Channel.BLOCK, body)
-
-
-def make_status_app(status: Any, metrics: NodeMetrics) -> FastAPI:
-    """Fallback HTTP app: status and metrics only."""
-    from fastapi import Response
+def make_status_app(status: Any, metrics: NodeMetrics, service: Any = None) -> FastAPI:
+    """Minimal HTTP app: status, metrics and (validators) raw transaction submission."""
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     app = FastAPI(title="NTDC node")
+
+    if service is not None:
+        @app.post("/v1/raw/transactions")
+        async def submit_raw(request: Request) -> dict[str, Any]:
+            from ledger.errors import InvalidTransaction
+
+            raw = await request.body()
+            try:
+                tx, _ = service.submit(raw)
+            except InvalidTransaction as exc:
+                return {"error": exc.reason.value, "detail": exc.message}
+            receipt = await service.wait_for_receipt(tx.tx_id, 30.0)
+            return {"tx_id": tx.tx_id, "receipt": None if receipt is None else receipt.to_json()}
 
     @app.get("/v1/status")
     def get_status() -> dict[str, Any]:
@@ -157,4 +140,3 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 
-__all__ = ["BlockServer", "decode_block_frame", "decode_sync", "encode_sync", "main"]

@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from consensus.app import BlockRejected, Proposal
+from consensus.messages import CommitCertificate
 from ledger.block import Block, BlockFormatError
 from ledger.chain_state import LedgerState
 from ledger.errors import InvalidTransaction
@@ -25,13 +27,6 @@ from nodes.validator.verify_cache import VerifyCache
 log = logging.getLogger("ntdc.app")
 
 
-@dataclass(frozen=True)
-class Proposal:
-    height: int
-    digest: bytes
-    payload: bytes
-
-
 @dataclass
 class _Speculative:
     height: int
@@ -39,10 +34,6 @@ class _Speculative:
     payload: bytes
     block: Block
     receipts: list[Receipt]
-
-
-class DivergenceError(RuntimeError):
-    """A certified block executes differently here: this node must stop, not guess."""
 
 
 CommitListener = Callable[[Block, list[Receipt], bytes], None]
@@ -71,9 +62,15 @@ class LedgerApp:
             raise RuntimeError("state digest asked while a block is speculative")
         return self.state.compute_state_root()
 
-    def committed_block(self, height: int) -> tuple[bytes, bytes] | None:
-        """(payload, certificate bytes) of a committed block, for peers catching up."""
-        return self.store.get_block_with_certificate(height)  # type: ignore[attr-defined, no-any-return]
+    def committed_block(self, height: int) -> tuple[bytes, CommitCertificate] | None:
+        """(payload, certificate) of a committed block, for peers catching up."""
+        from nodes.validator.certificates import decode_certificate
+
+        stored = self.store.get_block(height)  # type: ignore[attr-defined]
+        if stored is None:
+            return None
+        cert = decode_certificate(stored.certificate)
+        return None if cert is None else (stored.payload, cert)
 
     # -- building and checking -------------------------------------------------------------
     def make_block(self, height: int, time_ms: int, txs: Sequence[bytes]) -> Proposal | None:
@@ -140,17 +137,28 @@ class LedgerApp:
             self._spec = None
 
     # -- commit ----------------------------------------------------------------------------
-    def commit_block(self, height: int, payload: bytes, certificate: bytes) -> None:
-        """Make a certified block final and durable, then tell the listeners."""
+    def commit_block(self, height: int, payload: bytes,
+                     certificate: CommitCertificate | None) -> None:
+        """Make a certified block final and durable, then tell the listeners.
+
+        ``certificate`` is None only for the solo (no consensus) baseline.
+        """
+        from nodes.validator.certificates import encode_certificate
+
         spec = self._spec
         if spec is None or spec.height != height or spec.payload != payload:
             self.discard_speculative()
             spec = self._execute(height, payload, None)
+            self._spec = spec
             if spec is None:
-                raise DivergenceError(f"certified block {height} does not execute here")
+                raise BlockRejected(f"block {height} does not execute on this node's tip")
+            if certificate is not None and spec.digest != certificate.digest:
+                self.discard_speculative()
+                raise BlockRejected(f"block {height} executes to a digest other than certified")
+        cert_bytes = b"" if certificate is None else encode_certificate(certificate)
         self.state.journal.commit()
         self._spec = None
-        self.store.save_block(spec.block, certificate, spec.receipts, self.state)  # type: ignore[attr-defined]
+        self.store.save_block(spec.block, cert_bytes, spec.receipts, self.state)  # type: ignore[attr-defined]
         self.tip_hash = spec.digest
         for listener in self.listeners:
-            listener(spec.block, spec.receipts, certificate)
+            listener(spec.block, spec.receipts, cert_bytes)

@@ -55,5 +55,5 @@ class SoloOrderer:
             height = self.app.committed_height() + 1
             proposal = self.app.make_block(height, int(time.time() * 1000), batch)
             if proposal is not None:
-                self.app.commit_block(height, proposal.payload, b"")
+                self.app.commit_block(height, proposal.payload, None)
             await asyncio.sleep(0)

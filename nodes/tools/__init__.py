@@ -1,0 +1,1 @@
+"""Benchmarks and operator tools run from the ``ntdc`` command line."""

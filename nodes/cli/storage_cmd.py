@@ -30,6 +30,7 @@ def bench_storage_command(url: str | None, holders: int, transfers: int, blocks:
     summary = result.to_json()
     click.echo(f"{summary['backend']}: {transfers} transfers/block, "
                f"~{summary['mean_state_rows']} state rows/block: p50 {summary['p50_ms']} ms, "
-               f"mean {summary['mean_ms']} ms, max {summary['max_ms']} ms per block")
+               f"mean {summary['mean_ms']} ms, max {summary['max_ms']} ms per block "
+               f"(p50 CPU in this process {summary['p50_cpu_ms']} ms)")
     if json_file is not None:
         json_file.write_text(json.dumps(summary, indent=2))

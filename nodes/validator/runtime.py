@@ -81,6 +81,7 @@ class ValidatorRuntime:
         self.subscribers: set[str] = set()
         self._task: asyncio.Task[None] | None = None
         self._last_view = self.replica.view
+        self._relay: list[bytes] = []
         self.app.listeners.append(self._on_commit)
 
     # -- wiring ----------------------------------------------------------------------------
@@ -105,7 +106,41 @@ class ValidatorRuntime:
 
     # -- Orderer protocol used by NodeService ---------------------------------------------
     def submit(self, tx: SignedTx) -> None:
+        """A client transaction admitted here: order it, and relay it to every validator.
+
+        Relaying plays the part of PBFT's multicasting client: every backup then knows the
+        request, so if the primary drops or censors it they all time out and change view.
+        """
         self._handle(self.replica.on_request(bytes.fromhex(tx.tx_id), tx.raw, now_ms()))
+        if self.network is not None:
+            self._relay.append(tx.raw)
+            if len(self._relay) >= 256:
+                self._flush_relay()
+
+    def _flush_relay(self) -> None:
+        if not self._relay or self.network is None:
+            return
+        body = b"".join(len(raw).to_bytes(4, "big") + raw for raw in self._relay)
+        self._relay = []
+        for v in range(self.pbft_config.n):
+            if v != self.index:
+                self.network.send(f"v{v}", Channel.REQUEST, body)
+
+    def _on_relayed(self, body: bytes) -> None:
+        from ledger.errors import InvalidTransaction
+        from nodes.validator.mempool import MempoolFull
+
+        offset, now = 0, now_ms()
+        while offset + 4 <= len(body):
+            length = int.from_bytes(body[offset:offset + 4], "big")
+            raw = body[offset + 4:offset + 4 + length]
+            offset += 4 + length
+            try:
+                tx, is_new = self.mempool.admit(raw)
+            except (InvalidTransaction, MempoolFull):
+                continue  # a relayed transaction we cannot accept is simply not ordered here
+            if is_new:
+                self._handle(self.replica.on_request(bytes.fromhex(tx.tx_id), tx.raw, now))
 
     def status(self) -> dict[str, Any]:
         tip = self.store.get_block(self.replica.committed_height) \
@@ -140,6 +175,8 @@ class ValidatorRuntime:
     def on_frame(self, peer: str, channel: Channel, body: bytes) -> None:
         if channel is Channel.CONSENSUS and peer.startswith("v"):
             self._handle(self.replica.on_message(int(peer[1:]), body))
+        elif channel is Channel.REQUEST and peer.startswith("v"):
+            self._on_relayed(body)
         elif channel is Channel.SYNC:
             try:
                 from_height = decode_sync(body)
@@ -152,6 +189,7 @@ class ValidatorRuntime:
         while True:
             await asyncio.sleep(TICK_S)
             try:
+                self._flush_relay()
                 self._handle(self.replica.on_tick(now_ms()))
             except Exception:
                 log.exception("tick failed")

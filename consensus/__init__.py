@@ -1,0 +1,1 @@
+"""PBFT as a pure state machine."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 
 from ledger.crypto.keys import PrivateKey, PublicKey
 from ledger.genesis import Genesis
@@ -48,7 +48,6 @@ def trusted_certificates(genesis: Genesis) -> list[str]:
 
 def make_status_app(status: Any, metrics: NodeMetrics, service: Any = None) -> FastAPI:
     """Minimal HTTP app: status, metrics and (validators) raw transaction submission."""
-    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     app = FastAPI(title="NTDC node")
 
@@ -65,13 +64,24 @@ def make_status_app(status: Any, metrics: NodeMetrics, service: Any = None) -> F
             receipt = await service.wait_for_receipt(tx.tx_id, 30.0)
             return {"tx_id": tx.tx_id, "receipt": None if receipt is None else receipt.to_json()}
 
+        @app.post("/v1/transactions/batch")
+        async def submit_batch(request: Request) -> dict[str, Any]:
+            from ledger.errors import InvalidTransaction
+            from ledger.tx.envelope import encode_transaction
+
+            items = []
+            for envelope in (await request.json())["transactions"]:
+                try:
+                    tx, _ = service.submit(encode_transaction(envelope))
+                    items.append({"tx_id": tx.tx_id, "accepted": True})
+                except InvalidTransaction as exc:
+                    items.append({"tx_id": None, "accepted": False, "code": exc.reason.value})
+            accepted = sum(1 for i in items if i["accepted"])
+            return {"accepted": accepted, "refused": len(items) - accepted, "items": items}
+
     @app.get("/v1/status")
     def get_status() -> dict[str, Any]:
         return status()  # type: ignore[no-any-return]
-
-    @app.get("/metrics")
-    def get_metrics() -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
 

@@ -13,6 +13,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("nodes.cli.storage_cmd", "bench_storage_command"),
     ("nodes.cli.por", "verify_por_command"),
     ("nodes.cli.por", "bench_por_command"),
+    ("nodes.cli.aml", "aml_replay_command"),
+    ("nodes.cli.aml", "aml_eval_command"),
 ]
 
 

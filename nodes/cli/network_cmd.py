@@ -60,3 +60,23 @@ def down_command(directory: Path) -> None:
     """Stop every process of the network (state stays on disk)."""
     LocalNetwork(directory).stop()
     click.echo("network stopped")
+
+
+@network_group.command("load")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=DEFAULT_DIR,
+              show_default=True)
+@click.option("--transfers", default=20_000, show_default=True)
+@click.option("--accounts", default=400, show_default=True, help="Pre-funded holders.")
+@click.option("--rate", default=0.0, show_default=True,
+              help="Offered load in tx/s over all nodes (0 = as fast as possible).")
+@click.option("--seed", default=42, show_default=True)
+@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None)
+def load_command(directory: Path, transfers: int, accounts: int, rate: float, seed: int,
+                 json_path: Path | None) -> None:
+    """Pre-fund accounts, submit signed transfers over all validators, report tx/s and latency."""
+    import asyncio
+
+    from nodes.launcher.load import print_result, run_load
+
+    result = asyncio.run(run_load(directory, transfers, accounts, rate, seed))
+    click.echo(print_result(result, json_path))

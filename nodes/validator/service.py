@@ -38,6 +38,8 @@ class CommitStats:
     txs: int = 0
     last_commit_s: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
+    latency_offset: int = 0
+    """Samples dropped from the front of ``latencies_ms`` (so sample numbers stay stable)."""
 
 
 class NodeService:
@@ -98,8 +100,9 @@ class NodeService:
             for future in self._waiters.pop(receipt.tx_id, []):
                 if not future.done():
                     future.set_result(receipt)
-        if len(self.stats.latencies_ms) > 200_000:
-            del self.stats.latencies_ms[:100_000]
+        if len(self.stats.latencies_ms) > 2_000_000:
+            del self.stats.latencies_ms[:1_000_000]
+            self.stats.latency_offset += 1_000_000
 
     # -- reads -----------------------------------------------------------------------------
     def get_account(self, account_id: str) -> Account | None:
@@ -108,6 +111,14 @@ class NodeService:
     def get_receipt(self, tx_id: str) -> Receipt | None:
         found = self.store.get_receipt(tx_id)
         return found if found is None or isinstance(found, Receipt) else Receipt.from_json(found)
+
+    def finality_samples(self, since: int) -> dict[str, Any]:
+        """Submission-to-final latencies (ms) of transactions admitted here, from sample
+        number ``since`` on; ``count`` is the total number of samples so far."""
+        stats = self.stats
+        start = max(0, since - stats.latency_offset)
+        return {"count": stats.latency_offset + len(stats.latencies_ms),
+                "samples_ms": [round(x, 2) for x in stats.latencies_ms[start:]]}
 
     def status(self) -> dict[str, Any]:
         out: dict[str, Any] = {

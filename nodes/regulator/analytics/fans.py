@@ -6,7 +6,7 @@ it was below it); the evidence is the latest transfer with each counterparty in 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from nodes.regulator.analytics.index import (
     Leg,
@@ -31,9 +31,8 @@ def compute_fan_alerts(transfers: Sequence[Transfer], params: AnalyticsParams) -
     return alerts
 
 
-def _fans(hub: str, legs: list[Leg], party_of: object, kind: str,
+def _fans(hub: str, legs: list[Leg], party_of: Callable[[Transfer], str], kind: str,
           params: AnalyticsParams) -> list[Alert]:
-    assert callable(party_of)
     need, window = params.fan_min_parties, params.fan_window_ms
     if len({party_of(g.transfer) for g in legs}) < need:
         return []

@@ -1,0 +1,155 @@
+"""``ntdc network load``: pre-fund accounts, push signed transfers through every bank's wallet
+API, wait for finality, and report throughput and latency.
+
+Transfers are signed before the clock starts (signing is the wallets' work, not the chain's).
+Each sender submits to its own bank's node, so its nonces arrive in order. A transfer counts when
+it is final and durable on the node it was submitted to; latency is measured by that node from
+admission to commit and read back from its status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ledger.types import AccountKind
+from nodes.launcher.keys import load_network
+from nodes.workload import Holder, Workload
+
+BATCH = 250
+
+
+@dataclass
+class LoadResult:
+    submitted: int
+    finalized: int
+    refused: int
+    duration_s: float
+    tps: float
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+    heights: dict[str, int]
+    digests_agree: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+async def _post_batch(client: httpx.AsyncClient, api: str, envelopes: list[dict[str, Any]]
+                      ) -> tuple[int, list[str]]:
+    response = await client.post(f"{api}/v1/transactions/batch",
+                                 json={"transactions": envelopes}, timeout=60)
+    response.raise_for_status()
+    body = response.json()
+    return body["refused"], [i["tx_id"] for i in body["items"] if i["accepted"]]
+
+
+async def _latency(client: httpx.AsyncClient, api: str, since: int) -> dict[str, Any]:
+    response = await client.get(f"{api}/v1/metrics/finality", params={"since": since},
+                                timeout=30)
+    response.raise_for_status()
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def _wait_final(client: httpx.AsyncClient, api: str, since: int, expected: int,
+                      timeout_s: float) -> dict[str, Any]:
+    """Poll until ``expected`` transactions admitted at ``api`` since ``since`` are final."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        summary = await _latency(client, api, since)
+        if len(summary["samples_ms"]) >= expected or time.monotonic() > deadline:
+            return summary
+        await asyncio.sleep(0.05)
+
+
+def compute_percentile(ordered: list[float], q: int) -> float | None:
+    if not ordered:
+        return None
+    return round(ordered[min(len(ordered) - 1, (len(ordered) * q) // 100)], 2)
+
+
+def _sign_fundings(work: Workload, accounts_per_bank: int, amount: int
+                   ) -> dict[str, list[dict[str, Any]]]:
+    per_bank: dict[str, list[dict[str, Any]]] = {b: [] for b in work.banks}
+    for bank in work.banks:
+        for _ in range(accounts_per_bank):
+            holder, register = work.new_holder(bank, AccountKind.INDIVIDUAL)
+            per_bank[bank].append(register)
+            per_bank[bank].append(work.mint(holder, amount))
+    return per_bank
+
+
+async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: float = 0.0,
+                   seed: int = 42) -> LoadResult:
+    genesis, keys = load_network(directory)
+    work = Workload(genesis, keys, seed=seed)
+    apis = {v.bank_id: v.api for v in genesis.validators}
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=64)) as client:
+        # Pre-fund: register and mint for every holder through its own bank's node.
+        fundings = _sign_fundings(work, max(2, accounts // len(apis)), 10_000_000)
+        for bank, envelopes in fundings.items():
+            since = (await _latency(client, apis[bank], 0))["count"]
+            for start in range(0, len(envelopes), BATCH):
+                _, accepted = await _post_batch(client, apis[bank], envelopes[start:start + BATCH])
+            await _wait_final(client, apis[bank], since, len(envelopes), 120)
+        # Sign every transfer up front; a sender's transfers go to its own bank's node.
+        by_bank: dict[str, list[dict[str, Any]]] = {b: [] for b in apis}
+        holders: list[Holder] = work.holders
+        for _ in range(transfers):
+            sender, receiver = work.rng.sample(holders, 2)
+            by_bank[sender.bank].append(work.transfer(sender, receiver, work.rng.randint(1, 500)))
+        before = {b: (await _latency(client, api, 0))["count"] for b, api in apis.items()}
+        started = time.monotonic()
+        refused = 0
+        accepted_ids: dict[str, list[str]] = {b: [] for b in apis}
+
+        async def pump(bank: str) -> None:
+            nonlocal refused
+            envelopes = by_bank[bank]
+            for start in range(0, len(envelopes), BATCH):
+                if rate > 0:
+                    target = started + (start * len(apis)) / rate
+                    delay = target - time.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                bad, ids = await _post_batch(client, apis[bank], envelopes[start:start + BATCH])
+                refused += bad
+                accepted_ids[bank].extend(ids)
+
+        await asyncio.gather(*(pump(b) for b in apis))
+        summaries = await asyncio.gather(*(
+            _wait_final(client, apis[b], before[b], len(accepted_ids[b]), 300) for b in apis))
+        duration = time.monotonic() - started
+        samples = sorted(x for s in summaries for x in s["samples_ms"])
+        finalized = len(samples)
+        await asyncio.sleep(0.5)  # let the observer verify the last blocks
+        statuses = [(await client.get(f"{v.api}/v1/status")).json() for v in genesis.validators]
+        for o in genesis.observers:
+            statuses.append((await client.get(f"{o.api}/v1/status")).json())
+
+    submitted = sum(len(v) for v in by_bank.values())
+    return LoadResult(
+        submitted=submitted, finalized=finalized, refused=refused,
+        duration_s=round(duration, 3), tps=round(finalized / duration, 1),
+        p50_ms=compute_percentile(samples, 50), p95_ms=compute_percentile(samples, 95),
+        p99_ms=compute_percentile(samples, 99),
+        heights={s["name"]: s["height"] for s in statuses},
+        digests_agree=len({(s["height"], s["state_digest"]) for s in statuses}) == 1,
+    )
+
+
+def print_result(result: LoadResult, json_path: Path | None) -> str:
+    text = (f"{result.finalized}/{result.submitted} transfers final in {result.duration_s:.2f} s: "
+            f"{result.tps:.0f} tx/s; latency p50 {result.p50_ms} ms, p95 {result.p95_ms} ms, "
+            f"p99 {result.p99_ms} ms; refused {result.refused}; "
+            f"nodes agree: {result.digests_agree}")
+    if json_path is not None:
+        json_path.write_text(json.dumps(result.to_json(), indent=2))
+    return text

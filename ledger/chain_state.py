@@ -16,7 +16,7 @@ from ledger.collateral.model import (
     MarginMember,
     VariationSettlementRecord,
 )
-from ledger.encoding import canonical_json, tagged_hash
+from ledger.encoding import canonical_json_of_record, tagged_hash
 from ledger.enforcement.model import EnforcementOrder, PoliceHold
 from ledger.model import (
     Account,
@@ -39,7 +39,7 @@ def compute_account_record_hash(account: Account) -> bytes:
     record = to_jsonable(account)
     for name in _BALANCE_FIELDS:
         record.pop(name)
-    return tagged_hash(_RECORD_TAG, canonical_json(record))
+    return tagged_hash(_RECORD_TAG, canonical_json_of_record(record))
 
 
 def compute_account_leaf(account: Account) -> bytes:

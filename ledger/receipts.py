@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.encoding import canonical_json, tagged_hash
+from ledger.encoding import canonical_json_of_record, tagged_hash
 from ledger.rules.context import Effect
 
 
@@ -58,4 +58,4 @@ class Receipt:
 
 def compute_receipt_hash(receipt: Receipt) -> bytes:
     """H('NTDC/receipt/v1', JCS(receipt))."""
-    return tagged_hash(b"NTDC/receipt/v1", canonical_json(receipt.to_json()))
+    return tagged_hash(b"NTDC/receipt/v1", canonical_json_of_record(receipt.to_json()))

@@ -58,16 +58,19 @@ def _tx_identity(raw: bytes | SignedTx) -> tuple[str, str, str]:
     return hashlib.sha256(raw).hexdigest(), "unknown", ""
 
 
+Decoder = Callable[[bytes], SignedTx]
+
+
 def apply_transaction(
     state: LedgerState, raw: bytes | SignedTx, height: int, index: int, time_ms: int,
-    verify: Verifier = verify_signature,
+    verify: Verifier = verify_signature, decode: Decoder = decode_transaction,
 ) -> Receipt:
     """Apply one transaction all-or-nothing and return its receipt."""
     tx_id, kind, signer = _tx_identity(raw)
     journal = state.journal
     journal.begin()
     try:
-        tx = raw if isinstance(raw, SignedTx) else decode_transaction(raw)
+        tx = raw if isinstance(raw, SignedTx) else decode(raw)
         tx_id, kind, signer = tx.tx_id, tx.kind, tx.signer
         if tx.chain_id != state.chain_id:
             raise InvalidTransaction(
@@ -99,13 +102,18 @@ def process_block_start(state: LedgerState, height: int, time_ms: int, parent: s
 
 
 def apply_block(
-    state: LedgerState, block: Block, verify: Verifier = verify_signature
+    state: LedgerState, block: Block, verify: Verifier = verify_signature,
+    decode: Decoder = decode_transaction,
 ) -> list[Receipt]:
-    """Apply every transaction of ``block`` in order; the header's roots are checked by callers."""
+    """Apply every transaction of ``block`` in order; the header's roots are checked by callers.
+
+    ``verify`` and ``decode`` may be cached variants (a node decodes and verifies a transaction
+    once, at admission); they must behave exactly like the defaults.
+    """
     header = block.header
     process_block_start(state, header.height, header.time_ms, header.parent)
     return [
-        apply_transaction(state, raw, header.height, index, header.time_ms, verify)
+        apply_transaction(state, raw, header.height, index, header.time_ms, verify, decode)
         for index, raw in enumerate(block.txs)
     ]
 

@@ -21,7 +21,7 @@ from ledger.errors import InvalidTransaction
 from ledger.execution import apply_block, build_block, compute_block_mismatch
 from ledger.genesis import Genesis
 from ledger.receipts import Receipt
-from ledger.tx.envelope import SignedTx, decode_transaction
+from ledger.tx.envelope import SignedTx
 from nodes.validator.verify_cache import VerifyCache
 
 log = logging.getLogger("ntdc.app")
@@ -83,7 +83,7 @@ class LedgerApp:
         decoded: list[SignedTx] = []
         for raw in txs:
             try:
-                tx = decode_transaction(raw)
+                tx = self.cache.decode(raw)
             except InvalidTransaction:
                 continue  # never propose what cannot even be decoded
             if self.cache.verify(tx):
@@ -113,7 +113,7 @@ class LedgerApp:
             log.warning("rejecting block %d: does not extend tip or bad time", height)
             return None
         self.state.journal.begin()
-        receipts = apply_block(self.state, block, self.cache.verify)
+        receipts = apply_block(self.state, block, self.cache.verify, self.cache.decode)
         mismatch = compute_block_mismatch(self.state, block, receipts)
         if mismatch is not None:
             self.state.journal.rollback()

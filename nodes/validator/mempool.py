@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from ledger.errors import InvalidTransaction, Reason, SignatureInvalid
-from ledger.tx.envelope import SignedTx, decode_transaction
+from ledger.tx.envelope import SignedTx
 from nodes.validator.verify_cache import VerifyCache
 
 
@@ -27,7 +27,7 @@ class Mempool:
 
     def admit(self, raw: bytes) -> tuple[SignedTx, bool]:
         """Check and remember a transaction; returns (tx, is_new). Raises InvalidTransaction."""
-        tx = decode_transaction(raw)
+        tx = self.cache.decode(raw)
         if tx.chain_id != self.chain_id:
             raise InvalidTransaction(
                 f"transaction is for chain {tx.chain_id!r}, this is {self.chain_id!r}",

@@ -8,15 +8,27 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from ledger.tx.envelope import SignedTx
+from ledger.tx.envelope import SignedTx, decode_transaction
 
 
 class VerifyCache:
-    def __init__(self, capacity: int = 500_000) -> None:
+    def __init__(self, capacity: int = 500_000, decoded_capacity: int = 60_000) -> None:
         self._ok: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._capacity = capacity
+        self._decoded: OrderedDict[bytes, SignedTx] = OrderedDict()
+        self._decoded_capacity = decoded_capacity
         self.verified = 0
         self.hits = 0
+
+    def decode(self, raw: bytes) -> SignedTx:
+        """``decode_transaction`` remembered by exact bytes (raises the same errors)."""
+        tx = self._decoded.get(raw)
+        if tx is None:
+            tx = decode_transaction(raw)
+            self._decoded[raw] = tx
+            if len(self._decoded) > self._decoded_capacity:
+                self._decoded.popitem(last=False)
+        return tx
 
     def verify(self, tx: SignedTx) -> bool:
         """True if the signature is valid (verifying it now unless already known good)."""

@@ -27,11 +27,11 @@ class NodeConfig(BaseModel):
     bank_id: str = ""
     operator_key_file: str = ""
     sealing_key_file: str = ""
-    batch_max: int = 2000
+    batch_max: int = 500
     batch_wait_ms: int = 10
     checkpoint_interval: int = 16
     log_window: int = 64
-    view_timeout_ms: int = 1500
+    view_timeout_ms: int = 4000
     log_level: str = "INFO"
 
     @classmethod

@@ -13,8 +13,19 @@ COMMANDS: list[tuple[str, str]] = [
     ("nodes.cli.storage_cmd", "bench_storage_command"),
     ("nodes.cli.por", "verify_por_command"),
     ("nodes.cli.por", "bench_por_command"),
+    ("nodes.custodian.cli", "custodian_command"),
     ("nodes.cli.aml", "aml_replay_command"),
     ("nodes.cli.aml", "aml_eval_command"),
+    ("nodes.cli.bench_ledger", "bench_ledger_command"),
+    ("nodes.cli.wallet", "keygen_command"),
+    ("nodes.cli.wallet", "balance_command"),
+    ("nodes.cli.wallet", "send_command"),
+    ("nodes.cli.wallet", "history_command"),
+    ("nodes.cli.wallet", "receipt_group"),
+    ("nodes.cli.bank", "bank_group"),
+    # Replaces the plain `custodian` command above by a group: `ntdc custodian run` is that
+    # service; receipt|payout|attest sign single documents.
+    ("nodes.cli.custodian", "custodian_group"),
 ]
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.aml.engine import FLAG_ORDER, SUSPICION_FLAGS, process_movement_hits
+from ledger.aml.params import PARAM_SPECS, ParamKind, compute_param_value
 from ledger.chain_state import LedgerState
 from ledger.genesis import BankEntry, Genesis, create_genesis_state
 from ledger.model import Account
@@ -77,6 +78,32 @@ def read_transfers(path: Path) -> list[Transfer]:
             except ValueError as exc:
                 raise ReplayInputError(f"{path} line {line}: {exc}") from None
     return transfers
+
+
+def parse_param_overrides(items: Iterable[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` overrides of AML parameters (what-if runs), checked like set_aml_params.
+
+    Counts, durations, percentages and amounts (minor units) are integers; account kinds are a
+    comma-separated list."""
+    overrides: dict[str, Any] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        spec = PARAM_SPECS.get(name.strip())
+        if not sep or spec is None:
+            raise ValueError(f"--param {item!r}: expected NAME=VALUE with NAME one of "
+                             f"{', '.join(sorted(PARAM_SPECS))}")
+        value: Any
+        if spec.kind is ParamKind.ACCOUNT_KINDS:
+            value = [k.strip() for k in text.split(",") if k.strip()]
+        elif spec.kind is ParamKind.AMOUNT:
+            value = text.strip()
+        else:
+            try:
+                value = int(text)
+            except ValueError:
+                raise ValueError(f"--param {item!r}: {name} takes an integer") from None
+        overrides[name.strip()] = compute_param_value(name.strip(), value)
+    return overrides
 
 
 def create_replay_state(account_names: Iterable[str], genesis_time_ms: int,

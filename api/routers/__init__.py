@@ -1,0 +1,1 @@
+"""One router per API area; ``api.apps`` decides which app mounts which."""

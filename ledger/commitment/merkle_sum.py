@@ -25,6 +25,8 @@ from ledger.encoding import tagged_hash
 MAX_LEAF_VALUE = 2**63 - 1
 EMPTY_LEAF = tagged_hash(b"NTDC/empty-leaf/v1", b"")
 _NODE_TAG = b"NTDC/sum-node/v1\x00"
+HISTORY_LEVEL_SHIFT = 40
+"""Node history keys put the level above the index (indices stay below 2**40)."""
 
 
 def compute_node(left: bytes, left_sum: int, right: bytes, right_sum: int) -> bytes:
@@ -51,6 +53,10 @@ class MerkleSumTree:
         self._size = 0
         self._empty = [EMPTY_LEAF]
         self._clean_depth = 0
+        self.node_history: dict[int, tuple[bytes, int]] | None = None
+        """When set, each node's (hash, sum) before its first overwrite, keyed by
+        ``level << HISTORY_LEVEL_SHIFT | index`` (versions at checkpoints, see
+        ``ledger.commitment.versioned``)."""
 
     @property
     def size(self) -> int:
@@ -82,7 +88,16 @@ class MerkleSumTree:
             return self._empty_at(level), 0
         return bytes(self._hashes[level][32 * index : 32 * index + 32]), sums[index]
 
+    def get_node(self, level: int, index: int) -> tuple[bytes, int]:
+        """Current (hash, sum) of the node at ``level`` (0 = leaves) and ``index``."""
+        return self._get(level, index)
+
     def _put(self, level: int, index: int, node_hash: bytes, value: int) -> None:
+        history = self.node_history
+        if history is not None:
+            key = level << HISTORY_LEVEL_SHIFT | index
+            if key not in history:
+                history[key] = self._get(level, index)
         self._ensure(level, index)
         self._hashes[level][32 * index : 32 * index + 32] = node_hash
         self._sums[level][index] = value
@@ -100,7 +115,9 @@ class MerkleSumTree:
 
     @property
     def depth(self) -> int:
-        return max(0, (self._size - 1).bit_length())
+        # Width 2**depth is the smallest power of two >= max(size, 1): an empty tree is one
+        # empty leaf ((-1).bit_length() would otherwise give depth 1).
+        return (self._size - 1).bit_length() if self._size > 1 else 0
 
     def root(self) -> tuple[bytes, int]:
         """Root hash and total after rehashing the dirty paths."""
@@ -109,7 +126,10 @@ class MerkleSumTree:
         if depth > self._clean_depth:
             # Levels above the old top were never computed for the left-most path.
             level_dirty = level_dirty | {0}
-        for level in range(depth):
+        # After a rollback shrinks the tree, rehash up to the highest level ever computed: a
+        # node above the current top that kept discarded leaves' hashes and sums would become a
+        # sibling again when the tree regrows.
+        for level in range(max(depth, self._clean_depth)):
             parents: set[int] = set()
             for index in level_dirty:
                 parent = index >> 1

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ledger.chain_state import LedgerState
+from ledger.crypto.keys import PrivateKey
 from ledger.tx.envelope import encode_transaction
 from nodes.custodian.service import ROLE, Custodian, CustodianError
 
@@ -74,7 +75,7 @@ class InProcessNode:
 
 @dataclass(frozen=True)
 class HttpPaths:
-    """Node API routes the custodian uses (GET nonce and pending, POST submit)."""
+    """Node API routes the custodian uses (``api/routers/custodian.py``, transactions)."""
 
     nonce: str = "/v1/custodian/status"
     """JSON object with ``nonce`` (int): the last nonce the chain consumed for the custodian."""
@@ -84,34 +85,46 @@ class HttpPaths:
 
 
 class HttpNode:
-    """A node reached over its HTTP API (``httpx``)."""
+    """A node reached over its HTTP API with the SDK client, logged in as the custodian.
 
-    def __init__(self, base_url: str, *, paths: HttpPaths | None = None,
-                 headers: dict[str, str] | None = None, timeout_s: float = 10.0,
-                 transport: Any = None) -> None:
-        import httpx
+    The custodian routes need the custodian's bearer token: with ``key`` the node logs in (and
+    logs in again when the token has expired).
+    """
 
-        self._client = httpx.Client(base_url=base_url, headers=headers or {}, timeout=timeout_s,
-                                    transport=transport)
+    def __init__(self, base_url: str, key: PrivateKey | None = None, *,
+                 paths: HttpPaths | None = None, http: Any = None) -> None:
+        from api.sdk.client import WalletClient
+
+        self._client = WalletClient(base_url, http=http)
+        self._key = key
         self._paths = paths or HttpPaths()
+        if key is not None:
+            self._client.login(key, ROLE)
 
     def close(self) -> None:
         self._client.close()
 
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        from api.sdk.client import ApiProblem
+
+        try:
+            return self._client.request(method, path, json=body)
+        except ApiProblem as exc:
+            if exc.status != 401 or self._key is None:
+                raise
+            self._client.login(self._key, ROLE)
+            return self._client.request(method, path, json=body)
+
     def get_custodian_nonce(self) -> int:
-        response = self._client.get(self._paths.nonce)
-        response.raise_for_status()
-        return int(response.json()["nonce"])
+        return int(self._call("GET", self._paths.nonce)["nonce"])
 
     def get_pending_redemptions(self) -> list[PendingRedemption]:
-        response = self._client.get(self._paths.pending)
-        response.raise_for_status()
         return [PendingRedemption(item["redemption_id"], item["account"], int(item["amount"]))
-                for item in response.json()["items"] if not item.get("paid", False)]
+                for item in self._call("GET", self._paths.pending)["items"]
+                if not item.get("paid", False)]
 
     def submit(self, envelope: dict[str, Any]) -> None:
-        response = self._client.post(self._paths.submit, json=envelope)
-        response.raise_for_status()
+        self._call("POST", self._paths.submit, envelope)
 
 
 def _wall_clock_ms() -> int:

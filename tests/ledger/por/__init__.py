@@ -1,0 +1,1 @@
+"""Tests of proofs of reserves: archive, documents, verification, statement, vectors."""

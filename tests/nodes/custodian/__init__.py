@@ -1,0 +1,1 @@
+"""Tests of the reserve custodian service and its runner."""

@@ -30,6 +30,8 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "aml_fan_window_ms": 24 * 3600 * 1000,
     "aml_velocity_count": 20,
     "aml_velocity_window_ms": 3600 * 1000,
+    "aml_velocity_pair_count": 3,             # payments from one payer to one payee
+    "aml_velocity_pair_window_ms": 24 * 3600 * 1000,
     "aml_dormant_idle_ms": 180 * 24 * 3600 * 1000,
     "aml_dormant_amount": 10_000_000,         # NT$100,000
     "aml_dormant_window_ms": 48 * 3600 * 1000,

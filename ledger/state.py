@@ -82,6 +82,9 @@ class Table(Generic[K, V]):
         self._dirty: set[tuple[Any, int]] = set()
         self.unsaved: set[Any] = set()
         """Keys changed since storage last saved this table (storage clears it)."""
+        self.row_history: dict[Any, tuple[int, Any] | None] | None = None
+        """When set, each key's (index, value) row (None: absent) before its first change
+        (versions at checkpoints, see ``ledger.commitment.versioned``)."""
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -113,7 +116,13 @@ class Table(Generic[K, V]):
     def next_index(self) -> int:
         return self._next_index
 
+    def _remember(self, key: Any) -> None:
+        history = self.row_history
+        if history is not None and key not in history:
+            history[key] = self._rows.get(key)
+
     def set(self, key: K, value: V) -> None:
+        self._remember(key)
         row = self._rows.get(key)
         self._journal.record(self, key, _MISSING if row is None else row)
         if row is None:
@@ -127,9 +136,11 @@ class Table(Generic[K, V]):
         self.unsaved.add(key)
 
     def delete(self, key: K) -> None:
-        row = self._rows.pop(key, None)
+        row = self._rows.get(key)
         if row is None:
             return
+        self._remember(key)
+        del self._rows[key]
         self._journal.record(self, key, row)
         self._dirty.add((key, row[0]))
         self.unsaved.add(key)
@@ -138,6 +149,7 @@ class Table(Generic[K, V]):
         if key is _NEXT:
             self._next_index = old
             return
+        self._remember(key)
         current = self._rows.get(key)
         if current is not None:
             self._dirty.add((key, current[0]))

@@ -13,6 +13,7 @@ from ledger.rules import balances, reserves
 from ledger.rules.context import TxContext
 from ledger.rules.enforcement_hooks import check_credit, check_parties, observe_movement
 from ledger.tx.bodies import ConfirmPayout, DepositReceipt, Mint, Redeem
+from ledger.types import MAX_SUPPLY
 
 RECEIPT_DOMAIN = b"NTDC/deposit-receipt/v1\x00"
 
@@ -62,6 +63,12 @@ def process_mint(state: LedgerState, ctx: TxContext, body: Mint) -> None:
     balances.require_can_receive(holder)
     check_parties(state, None, holder)
     check_credit(state, holder, receipt.amount)
+    # Supply stays within MAX_SUPPLY, so every total in state is a JSON safe integer.
+    if state.supply + receipt.amount > MAX_SUPPLY:
+        raise InvalidTransaction(
+            f"mint of {receipt.amount} would lift supply above {MAX_SUPPLY} minor units",
+            Reason.AMOUNT_OUT_OF_RANGE,
+        )
     reserves.process_reserve_event(state, receipt.custodian_seq, receipt.amount)
     state.spent_receipts.set(
         receipt.receipt_id,
@@ -72,7 +79,8 @@ def process_mint(state: LedgerState, ctx: TxContext, body: Mint) -> None:
     balances.process_supply_change(state, receipt.amount)
     reserves.require_reserves_cover_supply(state)
     bank_key = f"issued:{receipt.bank}"
-    state.set_meta(bank_key, state.get_meta_int(bank_key) + receipt.amount)
+    # A decimal string: cumulative issuance only grows and may pass 2**53 over the years.
+    state.set_meta(bank_key, str(state.get_meta_int(bank_key) + receipt.amount))
     ctx.emit("mint", holder.id, receipt.amount, receipt.receipt_id)
     observe_movement(state, ctx, "mint", None, holder, receipt.amount)
 

@@ -68,6 +68,11 @@ def process_signer(state: LedgerState, tx: SignedTx) -> None:
         raise WrongSigner(f"{tx.kind} must be signed by {role}, not {tx.signer}")
     registered = state.roles.get(role)
     if registered is None:
+        # A bank role exists for every member, so a missing one means the bank is unknown.
+        if role.startswith("bank:"):
+            raise InvalidTransaction(
+                f"bank {role.removeprefix('bank:')} is not a consortium member", Reason.UNKNOWN_BANK
+            )
         raise WrongSigner(f"{role} is not a registered signer")
     if registered.public_key != str(tx.public_key):
         raise WrongSigner(f"key is not the registered key of {role}")

@@ -29,6 +29,8 @@ from ledger.errors import InvalidTransaction, MalformedTransaction, Reason
 from ledger.tx.kinds import BODY_MODELS
 
 MAX_TX_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of arrays and objects a transaction may have."""
 TX_DOMAIN = b"NTDC/tx/v1\x00"
 _ENVELOPE_KEYS = {"v", "chain_id", "kind", "signer", "nonce", "body", "public_key", "signature"}
 
@@ -46,6 +48,41 @@ class SignedTx:
     signing_bytes: bytes
     raw: bytes
     """The exact JSON bytes as submitted (what blocks carry)."""
+
+
+def is_nested_too_deeply(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True if the JSON text ``raw`` nests arrays/objects more than ``limit`` levels deep.
+
+    Checked before parsing so the outcome never depends on the interpreter's stack depth.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte == 0x5B or byte == 0x7B:  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte == 0x5D or byte == 0x7D:  # ] }
+            depth -= 1
+    return False
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    # I-JSON (RFC 7493): parsers disagree on which of two equal names wins, so refuse both.
+    if len(obj) != len(pairs):
+        raise ValueError("an object has a duplicate member name")
+    return obj
 
 
 def compute_signing_bytes(envelope: dict[str, Any]) -> bytes:
@@ -77,15 +114,19 @@ def decode_transaction(data: bytes | str | dict[str, Any]) -> SignedTx:
         raw = data.encode() if isinstance(data, str) else bytes(data)
         if len(raw) > MAX_TX_BYTES:
             raise _fail(f"transaction is {len(raw)} bytes; the limit is {MAX_TX_BYTES}")
+        if is_nested_too_deeply(raw):
+            raise _fail(f"transaction nests arrays or objects more than {MAX_JSON_DEPTH} deep")
         try:
-            envelope = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
+            # UTF-8 only: json.loads would also take UTF-16 and UTF-32 bytes.
+            envelope = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
+        except (ValueError, RecursionError) as exc:  # deep nesting must not crash a replica
             raise _fail(f"transaction is not valid JSON: {exc}") from None
     if not isinstance(envelope, dict) or set(envelope) != _ENVELOPE_KEYS:
         raise _fail(f"a transaction is a JSON object with exactly the keys {sorted(_ENVELOPE_KEYS)}")
     if len(raw) > MAX_TX_BYTES:
         raise _fail(f"transaction is {len(raw)} bytes; the limit is {MAX_TX_BYTES}")
-    if envelope["v"] != 1 or isinstance(envelope["v"], bool):
+    # v is the integer 1 (not 1.0 or true), so a version is spelled one way only.
+    if type(envelope["v"]) is not int or envelope["v"] != 1:
         raise _fail("unsupported transaction version; expected v=1")
     kind, signer, nonce = envelope["kind"], envelope["signer"], envelope["nonce"]
     if not isinstance(kind, str) or kind not in BODY_MODELS:

@@ -22,6 +22,8 @@ class Metrics:
     """Authentic but ill-formed messages (bad proofs, out-of-window numbers, wrong author)."""
     stale: int = 0
     """Messages for an older view or below the low watermark (replays)."""
+    duplicates: int = 0
+    """Votes received again (retransmissions and replays)."""
     equivocations: int = 0
     """Conflicting PRE-PREPAREs or votes from one author for one (view, seq)."""
     bad_blocks: int = 0
@@ -33,6 +35,8 @@ class Metrics:
     view_changes_started: int = 0
     views_entered: int = 0
     requests_refused: int = 0
+    throttled: int = 0
+    """Costly proofs (VIEW-CHANGE, NEW-VIEW) left unchecked because a peer sent too many."""
     checkpoint_mismatches: int = 0
     """A stable checkpoint disagreed with this replica's own state digest."""
 

@@ -18,6 +18,9 @@ class PeerInfo:
     height: int = 0
     new_view_sent_ms: int = -(2**62)
     fetch_served_ms: int = -(2**62)
+    view_change_checked_ms: int = -(2**62)
+    new_view_checked_ms: int = -(2**62)
+    """Last times a VIEW-CHANGE / NEW-VIEW from this peer was fully verified (costly)."""
 
 
 class PeerTable:

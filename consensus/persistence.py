@@ -30,6 +30,7 @@ from consensus.wire import (
     MAX_DIGEST_BYTES,
     MAX_FRAME_BYTES,
     MAX_INT,
+    MAX_PAYLOAD_BYTES,
     MAX_PREPARED,
     decode_message,
     encode_message,
@@ -52,6 +53,7 @@ class RecordKind(IntEnum):
     VIEW_CHANGE = 4
     NEW_VIEW = 5
     SNAPSHOT = 6
+    PAYLOAD = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,19 @@ class VoteRecord:
     view: int
     seq: int
     digest: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadRecord:
+    """The bytes of a block this replica voted for but has not committed yet.
+
+    Without them, a block prepared everywhere could be re-proposed by digest after every
+    replica that held it restarted, and no one could execute it.
+    """
+
+    seq: int
+    digest: bytes
+    payload: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +116,12 @@ class SnapshotRecord:
     votes: tuple[tuple[int, bytes], ...]
     prepared: tuple[PreparedCertificate, ...]
     checkpoint: CheckpointProof
+    payloads: tuple[PayloadRecord, ...] = ()
 
 
 Record = (
     VoteRecord
+    | PayloadRecord
     | PreparedRecord
     | CheckpointRecord
     | ViewChangeRecord
@@ -123,12 +140,16 @@ class DurableState:
     votes: dict[int, bytes] = field(default_factory=dict)
     prepared: dict[int, PreparedCertificate] = field(default_factory=dict)
     checkpoint: CheckpointProof = GENESIS_CHECKPOINT
+    payloads: dict[tuple[int, bytes], bytes] = field(default_factory=dict)
 
     def apply(self, record: Record) -> None:
         """Fold one record into the state."""
         if isinstance(record, VoteRecord):
             if record.view == self.view and self.view_change is None:
                 self.votes[record.seq] = record.digest
+        elif isinstance(record, PayloadRecord):
+            if record.seq > self.checkpoint.seq:
+                self.payloads[(record.seq, record.digest)] = record.payload
         elif isinstance(record, PreparedRecord):
             cert = record.certificate
             old = self.prepared.get(cert.seq)
@@ -140,6 +161,7 @@ class DurableState:
                 low = record.proof.seq
                 self.votes = {s: d for s, d in self.votes.items() if s > low}
                 self.prepared = {s: c for s, c in self.prepared.items() if s > low}
+                self.payloads = {k: p for k, p in self.payloads.items() if k[0] > low}
         elif isinstance(record, ViewChangeRecord):
             self.view = record.message.new_view
             self.view_change = record.message
@@ -157,6 +179,7 @@ class DurableState:
             self.votes = dict(record.votes)
             self.prepared = {c.seq: c for c in record.prepared}
             self.checkpoint = record.checkpoint
+            self.payloads = {(p.seq, p.digest): p.payload for p in record.payloads}
 
     def snapshot(self) -> SnapshotRecord:
         """A record that reproduces this state on its own."""
@@ -167,6 +190,7 @@ class DurableState:
             votes=tuple(sorted(self.votes.items())),
             prepared=tuple(self.prepared[s] for s in sorted(self.prepared)),
             checkpoint=self.checkpoint,
+            payloads=tuple(PayloadRecord(s, d, p) for (s, d), p in sorted(self.payloads.items())),
         )
 
 
@@ -201,6 +225,9 @@ def record_to_bytes(record: Record) -> bytes:
         w.u64(record.view)
         w.u64(record.seq)
         w.blob(record.digest)
+    elif isinstance(record, PayloadRecord):
+        w.u8(RecordKind.PAYLOAD)
+        _write_payload(w, record)
     elif isinstance(record, PreparedRecord):
         w.u8(RecordKind.PREPARED)
         write_prepared_certificate(w, record.certificate)
@@ -226,7 +253,20 @@ def record_to_bytes(record: Record) -> bytes:
         for cert in record.prepared:
             write_prepared_certificate(w, cert)
         write_checkpoint_proof(w, record.checkpoint)
+        w.u32(len(record.payloads))
+        for payload in record.payloads:
+            _write_payload(w, payload)
     return w.getvalue()
+
+
+def _write_payload(w: Writer, record: PayloadRecord) -> None:
+    w.u64(record.seq)
+    w.blob(record.digest)
+    w.blob(record.payload)
+
+
+def _read_payload(r: Reader) -> PayloadRecord:
+    return PayloadRecord(r.u64(MAX_INT), r.blob(MAX_DIGEST_BYTES, 1), r.blob(MAX_PAYLOAD_BYTES))
 
 
 def _write_optional(w: Writer, message: ViewChange | NewView | None) -> None:
@@ -260,6 +300,8 @@ def record_from_bytes(data: bytes) -> Record:
     record: Record
     if kind == RecordKind.VOTE:
         record = VoteRecord(r.u64(MAX_INT), r.u64(MAX_INT), r.blob(MAX_DIGEST_BYTES, 1))
+    elif kind == RecordKind.PAYLOAD:
+        record = _read_payload(r)
     elif kind == RecordKind.PREPARED:
         record = PreparedRecord(read_prepared_certificate(r))
     elif kind == RecordKind.CHECKPOINT:
@@ -276,9 +318,9 @@ def record_from_bytes(data: bytes) -> Record:
             (r.u64(MAX_INT), r.blob(MAX_DIGEST_BYTES, 1)) for _ in range(r.count(MAX_PREPARED))
         )
         prepared = tuple(read_prepared_certificate(r) for _ in range(r.count(MAX_PREPARED)))
-        record = SnapshotRecord(
-            view, view_change, new_view, votes, prepared, read_checkpoint_proof(r)
-        )
+        checkpoint = read_checkpoint_proof(r)
+        payloads = tuple(_read_payload(r) for _ in range(r.count(MAX_PREPARED)))
+        record = SnapshotRecord(view, view_change, new_view, votes, prepared, checkpoint, payloads)
     else:
         raise DecodeError(f"unknown record kind {kind}")
     r.done()

@@ -6,8 +6,18 @@ accepted and ``on_tick`` periodically; each call returns what to persist, send a
 
 Protocol (Castro & Liskov, TOCS 2002) with execute-before-vote: the primary builds and executes
 block h + 1 only after committing h, so at most one block is in flight, and a backup executes a
-proposed block before it sends PREPARE. Decisions use the thresholds of ``consensus.quorums``;
-rules of the view change live in ``consensus.viewchange``; byte layouts in ``consensus.wire``.
+proposed block before it sends PREPARE. A block commits once quorum-many COMMITs certify it and
+its payload is here. Decisions use the thresholds of ``consensus.quorums``; rules of the view
+change live in ``consensus.viewchange``; byte layouts in ``consensus.wire``.
+
+Beyond the paper's messages, replicas gossip STATUS (view, height, stable checkpoint proof) so
+that laggards notice they are behind, answer FETCH with certified blocks (state transfer) or
+in-flight payloads, send their NEW-VIEW to peers stuck in an older view, and FORWARD client
+requests to the primary (to every replica if a request lingers, as a PBFT client would).
+
+Crash recovery: every ``Output.persist`` holds the records (``consensus.persistence``) that must
+be durable before that output's messages leave; ``Replica.restore`` rebuilds from them plus the
+application's committed blocks, so a restarted replica never contradicts a vote it sent.
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ from consensus.peers import PeerTable
 from consensus.persistence import (
     DurableState,
     NewViewRecord,
+    PayloadRecord,
     PreparedRecord,
     Record,
     ViewChangeRecord,
@@ -119,6 +130,7 @@ class Replica:
         self._log = MessageLog()
         self._dirty: set[int] = set()
         self._votes: dict[int, bytes] = {}
+        self._voted_payloads: dict[tuple[int, bytes], bytes] = {}
         self._prepared: dict[int, PreparedCertificate] = {}
         per_replica = config.log_window // config.checkpoint_interval + 2
         self._checkpoints = CheckpointTracker(quorums, per_replica)
@@ -352,7 +364,8 @@ class Replica:
             return
         slot = self._log.slot(pp.seq)
         known = slot.pre_prepare
-        if known is not None and known.digest != pp.digest:
+        vote = self._votes.get(pp.seq)
+        if (known is not None and known.digest != pp.digest) or vote not in (None, pp.digest):
             self.metrics.equivocations += 1
             return
         if known is None or known.signature != pp.signature:
@@ -383,6 +396,8 @@ class Replica:
         if known is not None:
             if known.digest != vote.digest:
                 self.metrics.equivocations += 1
+            else:
+                self.metrics.duplicates += 1
             return False
         if not self._verifier.verify(sender, vote.signature, signing_bytes(vote)):
             self.metrics.bad_signature += 1
@@ -424,6 +439,7 @@ class Replica:
             if vote is None:
                 self._votes[slot.seq] = pp.digest
                 self._persist.append(VoteRecord(self._view, slot.seq, pp.digest))
+                self._persist_payload(slot.seq, pp.digest)
             prepare = self._sign(Prepare(self._view, slot.seq, pp.digest, self.index))
             slot.prepares[self.index] = prepare
             slot.sent_prepare = True
@@ -462,6 +478,14 @@ class Replica:
         self._payloads.discard(slot.seq, pp.digest)
         if digest is not None:
             self._app.discard_speculative()
+
+    def _persist_payload(self, seq: int, digest: bytes) -> None:
+        """Make the block this replica vote for durable until it commits (see PayloadRecord)."""
+        key = (seq, digest)
+        entry = self._payloads.get(seq, digest)
+        if seq > self._tip and key not in self._voted_payloads and entry is not None:
+            self._voted_payloads[key] = entry.payload
+            self._persist.append(PayloadRecord(seq, digest, entry.payload))
 
     def _discard_speculative(self) -> None:
         if self._spec is not None:
@@ -531,6 +555,7 @@ class Replica:
             self._recent_blocks.popitem(last=False)
         self._requests.commit(tx_ids)
         self._payloads.prune(seq)
+        self._voted_payloads = {k: p for k, p in self._voted_payloads.items() if k[0] > seq}
         if seq <= self._checkpoints.low:
             self._log.discard_through(seq)
         self._dirty.add(seq + 1)
@@ -587,6 +612,7 @@ class Replica:
         slot.pre_prepare = pp
         slot.checked = True
         self._payloads.put(seq, pp.digest, CachedPayload(pp.payload, tx_ids), self._tip)
+        self._persist_payload(seq, pp.digest)
         self._broadcast(pp)
         self._dirty.add(seq)
         return True
@@ -646,6 +672,7 @@ class Replica:
             votes=dict(self._votes),
             prepared=dict(self._prepared),
             checkpoint=self._checkpoints.stable,
+            payloads=dict(self._voted_payloads),
         )
 
     # ------------------------------------------------------------------ view change
@@ -656,7 +683,10 @@ class Replica:
         return min(base << doublings, self.config.max_view_change_timeout_ms)
 
     def _has_outstanding_work(self) -> bool:
+        """Something the primary owes us: a request, a proposal, or a prepared block to finish."""
         if self._requests.pending or self._tip < self._view_floor:
+            return True
+        if any(seq > self._tip for seq in self._prepared):
             return True
         slot = self._log.get(self._tip + 1)
         return slot is not None and slot.pre_prepare is not None
@@ -716,11 +746,31 @@ class Replica:
             if known.new_view > vc.new_view:
                 self.metrics.stale += 1
             return
+        if not self._may_check_proofs(sender, new_view=False):
+            return
         if not is_valid_view_change(vc, self._verifier, self.config):
             self.metrics.invalid += 1
             return
         self._view_changes[sender] = vc
         self._check_view_changes()
+
+    def _may_check_proofs(self, sender: int, *, new_view: bool) -> bool:
+        """Verify at most one new VIEW-CHANGE or NEW-VIEW per peer per retransmit interval.
+
+        Checking one costs up to L prepared certificates' worth of signatures, so a Byzantine
+        peer sending endless new ones could otherwise exhaust the CPU. Honest peers send a new
+        one rarely and retransmit it, so a dropped one is checked on its next copy.
+        """
+        info = self._peers.get(sender)
+        last = info.new_view_checked_ms if new_view else info.view_change_checked_ms
+        if self._now - last < self.config.retransmit_ms:
+            self.metrics.throttled += 1
+            return False
+        if new_view:
+            info.new_view_checked_ms = self._now
+        else:
+            info.view_change_checked_ms = self._now
+        return True
 
     def _check_view_changes(self) -> None:
         """Join a view f + 1 replicas ask for; start the timer once a quorum asks for ours."""
@@ -783,6 +833,8 @@ class Replica:
         if not acceptable:
             self.metrics.stale += 1
             return
+        if not self._may_check_proofs(sender, new_view=True):
+            return
         plan = validate_new_view(nv, self._verifier, self.config, self._view_changes)
         if plan is None:
             self.metrics.invalid += 1
@@ -822,6 +874,8 @@ class Replica:
             slot = self._log.slot(pp.seq)
             slot.pre_prepare = pp
             self._payloads.put(pp.seq, pp.digest, CachedPayload(pp.payload, pp.tx_ids), self._tip)
+            if primary:
+                self._persist_payload(pp.seq, pp.digest)
             self._dirty.add(pp.seq)
         if self._spec is not None and not any(
             (pp.seq, pp.digest) == self._spec for pp in nv.pre_prepares
@@ -944,17 +998,24 @@ class Replica:
     # ------------------------------------------------------------------ periodic duties
 
     def _forward_requests(self) -> None:
-        """Hand pending requests to the primary (backups, and replicas changing views)."""
+        """Hand pending requests to the primary; if they linger, to every replica.
+
+        Relaying a lingering request to all replicas (what a PBFT client does when the primary
+        is slow) makes their timers run too, so a quorum asks for a new view.
+        """
         target = self._q.primary(
             self._view if self._phase is Phase.NORMAL else self._last_normal_view
         )
         if target == self.index:
             self._requests.clear_unforwarded()
             return
-        batch: list[ClientRequest] = self._requests.to_forward(self._now)
+        self._send_forwards(target, self._requests.to_forward(self._now))
         if self._now - self._last_forward_retry >= self.config.forward_retry_ms // 2:
             self._last_forward_retry = self._now
-            batch += self._requests.to_forward_again(self._now, self.config.forward_retry_ms)
+            again = self._requests.to_forward_again(self._now, self.config.forward_retry_ms)
+            self._send_forwards(None, again)
+
+    def _send_forwards(self, target: int | None, batch: list[ClientRequest]) -> None:
         size = self.config.batch_max
         for start in range(0, len(batch), size):
             chunk = tuple(batch[start : start + size])
@@ -1002,3 +1063,7 @@ class Replica:
         else:
             self._last_normal_view = durable.view
         self._votes.update({s: d for s, d in durable.votes.items() if s > low})
+        for (seq, digest), payload in durable.payloads.items():
+            if seq > self._tip:
+                self._voted_payloads[(seq, digest)] = payload
+                self._payloads.put(seq, digest, CachedPayload(payload, ()), self._tip)

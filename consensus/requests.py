@@ -70,8 +70,12 @@ class RequestPool:
         limit = self._capacity if local else self._capacity // 2
         if len(self.pending) + len(self.proposed) >= limit:
             return False
-        self.pending[tx_id] = PendingRequest(tx, now_ms)
-        self._unforwarded.append(tx_id)
+        if local:
+            self.pending[tx_id] = PendingRequest(tx, now_ms)
+            self._unforwarded.append(tx_id)
+        else:
+            # A peer already sent it to the primary; relay it again only if it lingers.
+            self.pending[tx_id] = PendingRequest(tx, now_ms, forwarded_ms=now_ms)
         return True
 
     def oldest_arrival(self) -> int | None:

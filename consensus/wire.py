@@ -26,15 +26,15 @@ blob | primary sig | list(endorsement); commit-cert = view u64 | height u64 | di
 list(endorsement).
 
 Signed bytes: ``"NTDC/pbft/<kind>/v1" 0x00`` followed by the body without its final signature,
-with one exception: a PRE-PREPARE signs only its header, ``view u64 | seq u64 | digest blob |
-requests_hash blob``, where requests_hash = SHA-256(``"NTDC/pbft/requests/v1" 0x00`` |
-list(tx_id blob)); and a NEW-VIEW signs its body with every embedded PRE-PREPARE's payload
+with two exceptions. A PRE-PREPARE signs only its header, ``view u64 | seq u64 | digest blob
+| requests_hash blob``, where requests_hash = SHA-256(``"NTDC/pbft/requests/v1" 0x00`` |
+list(tx_id blob)). A NEW-VIEW signs its body with every embedded PRE-PREPARE's payload
 replaced by the empty blob. The payload is bound to the digest by executing it (the digest is
-the application's block header hash), and signing without it lets a prepared certificate, a
-VIEW-CHANGE or a stored NEW-VIEW carry the signatures without the blocks. Kinds use the tags ``forward``,
-``pre-prepare``, ``prepare``, ``commit``, ``checkpoint``, ``view-change``, ``new-view``,
-``status``, ``fetch``, ``block``. A commit certificate is checked against the COMMIT signed bytes
-of each endorsing replica.
+the application's block header hash); signing without it lets a prepared certificate, a
+VIEW-CHANGE or a stored NEW-VIEW carry the signatures without the blocks. The tags are
+``forward``, ``pre-prepare``, ``prepare``, ``commit``, ``checkpoint``, ``view-change``,
+``new-view``, ``status``, ``fetch`` and ``block``. A commit certificate is checked against the
+COMMIT signed bytes of each endorsing replica.
 
 Decoding rejects unknown versions and kinds, out-of-range integers, oversized fields, non-ASCII
 signatures and trailing bytes with ``DecodeError``.

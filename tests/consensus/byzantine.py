@@ -19,8 +19,8 @@ from consensus.messages import (
     Forward,
     Message,
     NewView,
-    PreparedCertificate,
     Prepare,
+    PreparedCertificate,
     PrePrepare,
     Status,
     ViewChange,
@@ -121,8 +121,17 @@ class GarbageReplica:
             Status(view + 50, False, seq + 10**6, CheckpointProof(seq + 400, digest, fake), me),
             Status(view, rng.random() < 0.5, seq + 10**3, CheckpointProof(0, b"", ()), me),
             Fetch(1, 10**9, me),
-            BlockReply(seq + 1, digest, self._rand(64), (), CommitCertificate(view, seq + 1, digest, fake), me),
+            BlockReply(
+                seq + 1,
+                digest,
+                self._rand(64),
+                (),
+                CommitCertificate(view, seq + 1, digest, fake),
+                me,
+            ),
             BlockReply(seq + 1, digest, self._rand(64), (), None, me),
-            Forward(me, tuple(ClientRequest(self._rand(32), b"bad-" + self._rand(8)) for _ in range(3))),
+            Forward(
+                me, tuple(ClientRequest(self._rand(32), b"bad-" + self._rand(8)) for _ in range(3))
+            ),
         ]
         return signed(rng.choice(options), self.signer)

@@ -67,7 +67,9 @@ class Keyring:
         self.n = n
         self.real = ed25519_keys
         if ed25519_keys:
-            private = {i: ed25519.Ed25519PrivateKey.from_private_bytes(_seed(seed, i)) for i in range(n)}
+            private = {
+                i: ed25519.Ed25519PrivateKey.from_private_bytes(_seed(seed, i)) for i in range(n)
+            }
             self._signers: dict[int, Ed25519Signer | HmacSigner] = {
                 i: Ed25519Signer(k) for i, k in private.items()
             }

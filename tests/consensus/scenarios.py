@@ -16,7 +16,9 @@ from tests.consensus.sim import NetConditions, Simulation, mute_proposals, sim_c
 LIVENESS_MS = 60_000
 
 
-def expect_committed(sim: Simulation, ids: list[bytes], timeout_ms: int = LIVENESS_MS, names: list[str] | None = None) -> None:
+def expect_committed(
+    sim: Simulation, ids: list[bytes], timeout_ms: int = LIVENESS_MS, names: list[str] | None = None
+) -> None:
     """Run until ``ids`` commit everywhere (or at ``names``); fail with a diagnosis otherwise."""
     ok = sim.run_until(lambda: sim.all_committed(ids, names), timeout_ms)
     if not ok:
@@ -48,7 +50,9 @@ def expect_converged(sim: Simulation, timeout_ms: int = LIVENESS_MS) -> None:
     sim.check_safety()
 
 
-def submit_over_time(sim: Simulation, rng: random.Random, rounds: int, per_round: int, gap_ms: int) -> list[bytes]:
+def submit_over_time(
+    sim: Simulation, rng: random.Random, rounds: int, per_round: int, gap_ms: int
+) -> list[bytes]:
     ids: list[bytes] = []
     for _ in range(rounds):
         ids += sim.submit_many(rng.randint(1, per_round))
@@ -118,7 +122,10 @@ def mute_primary(seed: int) -> Simulation:
     sim = Simulation(4, seed)
     sim.endpoints["0"].outbound_filter = mute_proposals
     sim.endpoints["0"].honest = False
-    ids = [sim.submit(f"mute-{seed}-{i}".encode(), to=rng.choice(["1", "2", "3"])) for i in range(rng.randint(1, 15))]
+    ids = [
+        sim.submit(f"mute-{seed}-{i}".encode(), to=rng.choice(["1", "2", "3"]))
+        for i in range(rng.randint(1, 15))
+    ]
     expect_committed(sim, ids)
     assert all(sim.endpoints[n].replica.view >= 1 for n in "123")  # type: ignore[union-attr]
     return sim
@@ -131,11 +138,15 @@ def equivocating_primary(seed: int, *, ed25519: bool = False) -> Simulation:
     if rng.random() < 0.5:
         # Each twin talks to a different part of the network first.
         sim.set_partition({"0", "1", "2"}, {"0'", "3"})
-        ids = [sim.submit(f"eq-a-{seed}-{i}".encode(), to=rng.choice(["0", "0'"])) for i in range(10)]
+        ids = [
+            sim.submit(f"eq-a-{seed}-{i}".encode(), to=rng.choice(["0", "0'"])) for i in range(10)
+        ]
         sim.run_for(rng.randint(100, 2_000))
         sim.heal()
     else:
-        ids = [sim.submit(f"eq-b-{seed}-{i}".encode(), to=rng.choice(["0", "0'"])) for i in range(10)]
+        ids = [
+            sim.submit(f"eq-b-{seed}-{i}".encode(), to=rng.choice(["0", "0'"])) for i in range(10)
+        ]
     ids += submit_over_time(sim, rng, rounds=4, per_round=6, gap_ms=200)
     expect_committed(sim, ids, names=["1", "2", "3"])
     return sim
@@ -176,7 +187,7 @@ SPLITS_2_2 = [({0, a}, set(range(4)) - {0, a}) for a in (1, 2, 3)]
 
 
 def partitions(seed: int) -> Simulation:
-    """Every 1-3 and 2-2 split, in a seeded order: majorities progress, 2-2 stalls, healing resumes."""
+    """Every 1-3 and 2-2 split in seeded order: majorities progress, 2-2 stalls, healing resumes."""
     rng = random.Random(seed)
     sim = Simulation(4, seed)
     ids = sim.submit_many(3)
@@ -192,7 +203,11 @@ def partitions(seed: int) -> Simulation:
         during: list[bytes] = []
         for i in range(rng.randint(1, 6)):
             side = sorted(majority) if majority else sorted(left | right)
-            during.append(sim.submit(f"part-{seed}-{len(sim.submitted)}-{i}".encode(), to=str(rng.choice(side))))
+            during.append(
+                sim.submit(
+                    f"part-{seed}-{len(sim.submitted)}-{i}".encode(), to=str(rng.choice(side))
+                )
+            )
         if majority is not None:
             expect_committed(sim, during, names=[str(i) for i in sorted(majority)])
             minority = (left | right) - majority
@@ -200,7 +215,9 @@ def partitions(seed: int) -> Simulation:
                 assert sim.heights()[str(i)] == before[str(i)], "a minority replica committed alone"
         else:
             sim.run_for(rng.randint(1_000, 3_000))
-            assert sim.heights() == before, f"seed {seed}: progress in a 2-2 split {before} -> {sim.heights()}"
+            assert sim.heights() == before, (
+                f"seed {seed}: progress in a 2-2 split {before} -> {sim.heights()}"
+            )
             sim.check_safety()
         sim.heal()
         ids += during
@@ -223,7 +240,10 @@ def lagging_replica(seed: int) -> Simulation:
     ids: list[bytes] = []
     target = config.log_window + 2 * config.checkpoint_interval + rng.randint(1, 8)
     while min(sim.heights()[n] for n in others) < target:
-        ids += [sim.submit(f"lag-{seed}-{len(sim.submitted)}".encode(), to=rng.choice(others)) for _ in range(3)]
+        ids += [
+            sim.submit(f"lag-{seed}-{len(sim.submitted)}".encode(), to=rng.choice(others))
+            for _ in range(3)
+        ]
         sim.run_for(50)
     expect_committed(sim, ids, names=others)
     if crash:
@@ -245,10 +265,15 @@ def garbage_replica(seed: int, *, ed25519: bool = False) -> Simulation:
     sim = Simulation(4, seed, ed25519=ed25519)
     bad = sim.endpoints["3"]
     GarbageReplica(sim, "3", random.Random(seed * 7919 + 1))
-    ids = [sim.submit(f"g-{seed}-{i}".encode(), to=rng.choice(["0", "1", "2"])) for i in range(rng.randint(5, 25))]
+    ids = [
+        sim.submit(f"g-{seed}-{i}".encode(), to=rng.choice(["0", "1", "2"]))
+        for i in range(rng.randint(5, 25))
+    ]
     expect_committed(sim, ids)
     rejected = sum(
-        ep.replica.metrics.malformed + ep.replica.metrics.bad_signature + ep.replica.metrics.non_member
+        ep.replica.metrics.malformed
+        + ep.replica.metrics.bad_signature
+        + ep.replica.metrics.non_member
         for ep in sim.honest()
         if ep.replica is not None
     )
@@ -278,7 +303,9 @@ def crash_restart_churn(seed: int) -> Simulation:
 def n7_random_faults(seed: int) -> Simulation:
     """n = 7: two faulty replicas (crashed, mute or garbage) and a lossy network."""
     rng = random.Random(seed)
-    sim = Simulation(7, seed, config=sim_config(7), net=NetConditions(drop=rng.randint(0, 150), max_delay_ms=25))
+    sim = Simulation(
+        7, seed, config=sim_config(7), net=NetConditions(drop=rng.randint(0, 150), max_delay_ms=25)
+    )
     faulty = rng.sample(range(7), 2)
     for i in faulty:
         kind = rng.choice(["crash", "mute", "garbage"])
@@ -294,3 +321,17 @@ def n7_random_faults(seed: int) -> Simulation:
     expect_committed(sim, ids)
     return sim
 
+
+def other_membership_sizes(seed: int) -> Simulation:
+    """n = 5, 6 or 8 (not 3f + 1): f replicas, the primary among them, crash; the rest go on."""
+    rng = random.Random(seed)
+    n = rng.choice([5, 6, 8])
+    sim = Simulation(n, seed, config=sim_config(n), net=NetConditions(drop=rng.randint(0, 50)))
+    ids = sim.submit_many(rng.randint(1, 8))
+    expect_committed(sim, ids)
+    f = sim.config.quorums.f
+    for victim in ["0", *rng.sample([str(i) for i in range(1, n)], f - 1)]:
+        sim.crash(victim)
+    more = sim.submit_many(rng.randint(1, 8))
+    expect_committed(sim, ids + more)
+    return sim

@@ -186,7 +186,10 @@ class Simulation:
         return tx_id
 
     def submit_many(self, count: int, prefix: str = "tx") -> list[bytes]:
-        return [self.submit(f"{prefix}-{self.seed}-{len(self.submitted)}-{i}".encode()) for i in range(count)]
+        return [
+            self.submit(f"{prefix}-{self.seed}-{len(self.submitted)}-{i}".encode())
+            for i in range(count)
+        ]
 
     def _random_live_honest(self) -> str:
         names = sorted(n for n, ep in self.endpoints.items() if ep.alive and ep.honest)
@@ -272,7 +275,9 @@ class Simulation:
                 ep.records = [data]
             else:
                 ep.records.append(data)
-        last = ep.committed[-1][0] if ep.committed else ep.app.committed_height() - len(out.committed)
+        last = (
+            ep.committed[-1][0] if ep.committed else ep.app.committed_height() - len(out.committed)
+        )
         for block in out.committed:
             assert block.height == last + 1, f"{ep.name} committed {block.height} after {last}"
             assert verify_certificate(block.certificate, self.keys.verifier, self.n)
@@ -292,12 +297,20 @@ class Simulation:
     def _send_frame(self, src: str, dst: str, frame: bytes) -> None:
         net, rng = self.net, self.rng
         if rng.randrange(1000) >= net.drop:
-            self._schedule(self.now + rng.randint(net.min_delay_ms, net.max_delay_ms), ("msg", src, dst, frame))
+            self._schedule(
+                self.now + rng.randint(net.min_delay_ms, net.max_delay_ms), ("msg", src, dst, frame)
+            )
         if rng.randrange(1000) < net.duplicate:
-            self._schedule(self.now + rng.randint(net.min_delay_ms, 4 * net.max_delay_ms), ("msg", src, dst, frame))
+            self._schedule(
+                self.now + rng.randint(net.min_delay_ms, 4 * net.max_delay_ms),
+                ("msg", src, dst, frame),
+            )
         if net.replay and rng.randrange(1000) < net.replay and self.history:
             old_src, old_dst, old = self.history[rng.randrange(len(self.history))]
-            self._schedule(self.now + rng.randint(net.min_delay_ms, net.max_delay_ms), ("msg", old_src, old_dst, old))
+            self._schedule(
+                self.now + rng.randint(net.min_delay_ms, net.max_delay_ms),
+                ("msg", old_src, old_dst, old),
+            )
         if net.replay and rng.randrange(100) == 0:
             self.history.append((src, dst, frame))
             if len(self.history) > 2000:

@@ -26,6 +26,7 @@ COMMANDS: list[tuple[str, str]] = [
     # Replaces the plain `custodian` command above by a group: `ntdc custodian run` is that
     # service; receipt|payout|attest sign single documents.
     ("nodes.cli.custodian", "custodian_group"),
+    ("nodes.cli.clearing", "clearing_group"),
 ]
 
 

@@ -6,8 +6,6 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from nodes.node_main import make_status_app
-
 
 def add_operations_routes(app: FastAPI, runtime: Any) -> FastAPI:
     """Operational, non-identifying endpoints every node serves: /metrics, finality samples."""
@@ -29,9 +27,26 @@ def add_operations_routes(app: FastAPI, runtime: Any) -> FastAPI:
 
 
 def create_validator_http_app(runtime: Any) -> FastAPI:
-    return add_operations_routes(make_status_app(runtime.status, runtime.metrics,
-                                                 runtime.service), runtime)
+    """A bank node: the wallet API plus that bank's operations API."""
+    from api.apps import create_bank_app
+    from ledger.crypto.keys import PrivateKey
+    from ledger.crypto.sealing import SealingPrivateKey
+    from nodes.config import read_secret
+
+    config = runtime.config
+    app = create_bank_app(
+        runtime.service, config.bank_id,
+        PrivateKey.parse(read_secret(config.operator_key_file)),
+        SealingPrivateKey.parse(read_secret(config.sealing_key_file)))
+    return add_operations_routes(app, runtime)
 
 
 def create_observer_http_app(runtime: Any) -> FastAPI:
-    return make_status_app(runtime.status, runtime.metrics)
+    """The regulator's observer: the read-only regulator API."""
+    from api.apps import create_regulator_app
+    from ledger.crypto.sealing import SealingPrivateKey
+    from nodes.config import read_secret
+
+    app = create_regulator_app(
+        runtime, SealingPrivateKey.parse(read_secret(runtime.config.sealing_key_file)))
+    return add_operations_routes(app, runtime)

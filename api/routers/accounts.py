@@ -60,7 +60,7 @@ async def get_history(
 
 def compute_liabilities_opening(node: Any, account: Account) -> dict[str, Any]:
     """The account's leaf and path in the liabilities tree, and every table root (event loop)."""
-    state = node.state
+    state = getattr(node, "live_state", node.state)  # committed: callers checked no block is open
     state.compute_state_root()
     tables = []
     for name in sorted(state.tables.tables):

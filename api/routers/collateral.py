@@ -33,6 +33,7 @@ from api.views import is_state_committed
 from ledger.chain_state import LedgerState
 from ledger.collateral.reports import (
     MEMBER_CSV_FIELDS,
+    TAIPEI_OFFSET_MS,
     WEEK_MS,
     WEEKLY_CSV_FIELDS,
     compute_collateral_report,
@@ -155,8 +156,10 @@ async def get_weekly_report(
     anchor = state.get_meta_int("time_ms") if week_start_ms is None else week_start_ms
     report = compute_weekly_report(state, compute_week_start_ms(anchor))
     if format == "csv":
+        # Named after the Monday the week starts on, in Taipei.
+        monday = format_time(report["period"]["start_ms"] + TAIPEI_OFFSET_MS)[:10]
         return render_csv(WEEKLY_CSV_FIELDS, compute_weekly_report_rows(report),
-                          f"collateral-weekly-{report['period']['start'][:10]}.csv")
+                          f"collateral-weekly-{monday}.csv")
     return report
 
 

@@ -12,8 +12,10 @@ from api.views import get_node_name
 
 router = APIRouter(prefix="/v1", tags=["node"])
 
-PUBLIC_STATUS_KEYS = ("height", "view", "orderer", "state_digest", "supply", "mempool",
-                      "blocks_committed", "blocks_verified", "halted")
+PUBLIC_STATUS_KEYS = ("height", "view", "phase", "primary", "orderer", "state_digest", "supply",
+                      "mempool", "pending_requests", "stable_checkpoint", "blocks_committed",
+                      "blocks_verified", "mismatches", "bad_certificates", "invariant_violations",
+                      "halted")
 
 
 def compute_status(node: Any, public: bool) -> NodeStatusResponse:

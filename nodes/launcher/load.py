@@ -42,13 +42,22 @@ class LoadResult:
         return self.__dict__.copy()
 
 
-async def _post_batch(client: httpx.AsyncClient, api: str, envelopes: list[dict[str, Any]]
-                      ) -> tuple[int, list[str]]:
-    response = await client.post(f"{api}/v1/transactions/batch",
-                                 json={"transactions": envelopes}, timeout=60)
-    response.raise_for_status()
-    body = response.json()
-    return body["refused"], [i["tx_id"] for i in body["items"] if i["accepted"]]
+async def _post_batch(client: httpx.AsyncClient, api: str | list[str],
+                      envelopes: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """Submit to the first reachable node of ``api`` (a wallet fails over to another bank)."""
+    candidates = [api] if isinstance(api, str) else api
+    for index, base in enumerate(candidates):
+        try:
+            response = await client.post(f"{base}/v1/transactions/batch",
+                                         json={"transactions": envelopes}, timeout=60)
+        except httpx.TransportError:
+            if index == len(candidates) - 1:
+                raise
+            continue
+        response.raise_for_status()
+        body = response.json()
+        return body["refused"], [i["tx_id"] for i in body["items"] if i["accepted"]]
+    raise RuntimeError("no node to submit to")
 
 
 async def _latency(client: httpx.AsyncClient, api: str, since: int) -> dict[str, Any]:
@@ -60,10 +69,14 @@ async def _latency(client: httpx.AsyncClient, api: str, since: int) -> dict[str,
 
 async def _wait_final(client: httpx.AsyncClient, api: str, since: int, expected: int,
                       timeout_s: float) -> dict[str, Any]:
-    """Poll until ``expected`` transactions admitted at ``api`` since ``since`` are final."""
+    """Poll until ``expected`` transactions admitted at ``api`` since ``since`` are final
+    (a node that went away reports what it had, or nothing)."""
     deadline = time.monotonic() + timeout_s
     while True:
-        summary = await _latency(client, api, since)
+        try:
+            summary = await _latency(client, api, since)
+        except httpx.TransportError:
+            return {"count": 0, "samples_ms": []}
         if len(summary["samples_ms"]) >= expected or time.monotonic() > deadline:
             return summary
         await asyncio.sleep(0.05)
@@ -87,7 +100,9 @@ def _sign_fundings(work: Workload, accounts_per_bank: int, amount: int
 
 
 async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: float = 0.0,
-                   seed: int = 42) -> LoadResult:
+                   seed: int = 42, transfers_started: Any = None) -> LoadResult:
+    """Run the load; ``transfers_started`` (e.g. a threading.Event) is set when the timed
+    transfer phase begins, so a test can inject faults under load."""
     genesis, keys = load_network(directory)
     work = Workload(genesis, keys, seed=seed)
     apis = {v.bank_id: v.api for v in genesis.validators}
@@ -107,6 +122,8 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
             by_bank[sender.bank].append(work.transfer(sender, receiver, work.rng.randint(1, 500)))
         before = {b: (await _latency(client, api, 0))["count"] for b, api in apis.items()}
         started = time.monotonic()
+        if transfers_started is not None:
+            transfers_started.set()
         refused = 0
         accepted_ids: dict[str, list[str]] = {b: [] for b in apis}
 
@@ -119,7 +136,8 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
                     delay = target - time.monotonic()
                     if delay > 0:
                         await asyncio.sleep(delay)
-                bad, ids = await _post_batch(client, apis[bank], envelopes[start:start + BATCH])
+                order = [apis[bank]] + [a for b, a in apis.items() if b != bank]
+                bad, ids = await _post_batch(client, order, envelopes[start:start + BATCH])
                 refused += bad
                 accepted_ids[bank].extend(ids)
 
@@ -130,9 +148,13 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
         samples = sorted(x for s in summaries for x in s["samples_ms"])
         finalized = len(samples)
         await asyncio.sleep(0.5)  # let the observer verify the last blocks
-        statuses = [(await client.get(f"{v.api}/v1/status")).json() for v in genesis.validators]
-        for o in genesis.observers:
-            statuses.append((await client.get(f"{o.api}/v1/status")).json())
+        statuses = []
+        for node in [*genesis.validators, *genesis.observers]:
+            try:
+                body = (await client.get(f"{node.api}/v1/status")).json()
+            except httpx.TransportError:
+                continue  # a node that is down (e.g. killed by a test) has nothing to say
+            statuses.append({**body, **body.get("details", {})})
 
     submitted = sum(len(v) for v in by_bank.values())
     return LoadResult(

@@ -107,8 +107,13 @@ def wait_ready(api: str, timeout_s: float = 60.0) -> bool:
 
 
 def get_status(api: str) -> dict[str, object] | None:
+    """A node's public status, flattened (its ``details`` merged into the top level)."""
     try:
         response = httpx.get(f"{api}/v1/status", timeout=2.0)
-        return response.json() if response.status_code == 200 else None
+        if response.status_code != 200:
+            return None
+        body = response.json()
     except (httpx.HTTPError, ValueError):
         return None
+    details = body.pop("details", None) if isinstance(body, dict) else None
+    return {**body, **details} if isinstance(details, dict) else body

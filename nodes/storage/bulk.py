@@ -105,9 +105,10 @@ class PostgresBulkWriter:
             for table in (schema.receipts, schema.account_history)
         }
         self._stage_copy_sql = f"COPY {_STAGE} FROM STDIN"
+        columns = ", ".join(preparer.quote(name) for name in _column_names(schema.state_rows))
         self._merge_sql = (
-            f"INSERT INTO {preparer.format_table(schema.state_rows)} "
-            f"SELECT * FROM {_STAGE} ON CONFLICT (table_name, {preparer.quote('key')}) "
+            f"INSERT INTO {preparer.format_table(schema.state_rows)} ({columns}) "
+            f"SELECT {columns} FROM {_STAGE} ON CONFLICT (table_name, {preparer.quote('key')}) "
             "DO UPDATE SET leaf_index = EXCLUDED.leaf_index, value = EXCLUDED.value"
         )
 

@@ -2,7 +2,8 @@
 
 SQLite (the default, zero set-up): write-ahead log, ``synchronous=FULL`` (the WAL is fsynced at
 every commit), and SQLAlchemy emits ``BEGIN`` itself so that every statement, reads included,
-runs inside the transaction (the ``sqlite3`` module's legacy mode would not). PostgreSQL through
+runs inside the transaction (the ``sqlite3`` module's legacy mode would not); writers begin with
+``BEGIN IMMEDIATE``. PostgreSQL through
 psycopg 3 (``postgresql+psycopg://``; a bare ``postgresql://`` is taken to mean psycopg):
 ``synchronous_commit`` is forced on for the session, whatever the server default, and the
 session gets the staging table that bulk state writes go through (``nodes.storage.bulk``).
@@ -18,7 +19,12 @@ from sqlalchemy.engine import URL, make_url
 from nodes.storage.bulk import prepare_postgres_session
 from nodes.storage.errors import StorageError
 
+WRITE_OPTION = "ntdc_storage_write"
+"""Execution option marking a transaction that will write (see ``get_writer``)."""
+
 _SQLITE_BUSY_TIMEOUT_MS = 10_000
+_SQLITE_CACHE_KIB = 32 * 1024
+"""Page cache per connection: a block's upserts touch thousands of b-tree pages."""
 
 
 def get_storage_url(url: str | URL) -> URL:
@@ -43,6 +49,11 @@ def create_storage_engine(url: str | URL) -> Engine:
     return _create_postgresql_engine(parsed)
 
 
+def get_writer(engine: Engine) -> Engine:
+    """The same engine (and pool) for transactions that write."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
 def _create_sqlite_engine(url: URL) -> Engine:
     engine = create_engine(url)
 
@@ -57,12 +68,16 @@ def _create_sqlite_engine(url: URL) -> Engine:
             # power loss, not only a process crash.
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA cache_size=-{_SQLITE_CACHE_KIB}")
         finally:
             cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer takes the write lock up front: a deferred transaction that read first could
+        # not upgrade (SQLITE_BUSY_SNAPSHOT, no retry) once another connection had committed.
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

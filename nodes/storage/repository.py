@@ -26,7 +26,7 @@ from ledger.genesis import Genesis, create_genesis_state
 from ledger.receipts import Receipt
 from nodes.storage import schema
 from nodes.storage.bulk import create_bulk_writer
-from nodes.storage.engine import create_storage_engine
+from nodes.storage.engine import create_storage_engine, get_writer
 from nodes.storage.errors import StorageConflict, StorageError
 from nodes.storage.rows import (
     StateChanges,
@@ -43,6 +43,7 @@ _KEY_SCHEMA = "storage/schema_version"
 _KEY_GENESIS = "storage/genesis_hash"
 _KEY_CHAIN = "storage/chain_id"
 MAX_HISTORY_LIMIT = 1000
+_LOAD_BATCH = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class Repository:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._writer = get_writer(engine)
         self._bulk = create_bulk_writer(engine)
         insert_fn: Any = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
         upsert = insert_fn(schema.state_tables)
@@ -119,7 +121,7 @@ class Repository:
         self.close()
 
     def _check_schema_version(self) -> None:
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             stored = self._read_record(conn, _KEY_SCHEMA)
             if stored is None:
                 self._write_record(conn, _KEY_SCHEMA, str(schema.SCHEMA_VERSION).encode())
@@ -142,7 +144,7 @@ class Repository:
             raise StorageError(f"save_genesis needs the height-0 state, got height {state.height}")
         genesis_hash = genesis.compute_hash()
         changes = compute_state_changes(state)
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             stored = self._read_record(conn, _KEY_GENESIS)
             if stored is not None:
                 self._require_genesis(stored, genesis_hash)
@@ -162,7 +164,7 @@ class Repository:
         """The ledger state as of the last saved block (or genesis)."""
         state = LedgerState(genesis.chain_id)
         tables = state.tables.tables
-        with self.engine.begin() as conn:
+        with self._snapshot() as conn:
             stored = self._read_record(conn, _KEY_GENESIS)
             if stored is None:
                 raise StorageError("storage holds no state: save_genesis first (or open_state)")
@@ -179,7 +181,9 @@ class Repository:
             rows_table = schema.state_rows
             for name, next_index in next_indexes.items():
                 table = tables[name]
-                result = conn.execute(
+                # Streamed (a server-side cursor on PostgreSQL): a big table is never held
+                # twice in memory, as raw rows and as values.
+                result = conn.execution_options(yield_per=_LOAD_BATCH).execute(
                     select(rows_table.c.key, rows_table.c.leaf_index, rows_table.c.value)
                     .where(rows_table.c.table_name == name))
                 rows = []
@@ -194,6 +198,14 @@ class Repository:
                 f"stored state is at height {state.height} but the last block is {tip}: "
                 "the database is inconsistent")
         return state
+
+    def _snapshot(self) -> Connection:
+        """A connection whose reads all see one committed state (a block is never half-read)."""
+        conn = self.engine.connect()
+        if self.engine.dialect.name == "postgresql":
+            # READ COMMITTED would let each statement see a different last block.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        return conn
 
     def open_state(self, genesis: Genesis) -> LedgerState:
         """``load_state``, or the genesis state (saved first) when storage is empty."""
@@ -236,9 +248,13 @@ class Repository:
         receipt_rows = compute_receipt_rows(receipts)
         history_rows = compute_history_rows(receipts)
         changes = compute_state_changes(state)
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             tip = self._read_tip(conn)
-            if header.height <= tip:
+            if header.height < tip:
+                raise StorageConflict(
+                    f"storage is already at height {tip}, ahead of this state at "
+                    f"{header.height}: reload the state with load_state")
+            if header.height == tip and tip > 0:
                 stored = conn.execute(select(schema.blocks.c.hash).where(
                     schema.blocks.c.height == header.height)).scalar_one()
                 if stored != block_row["hash"]:
@@ -306,7 +322,7 @@ class Repository:
         if not 1 <= limit <= MAX_HISTORY_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_HISTORY_LIMIT}, got {limit}")
         h, r = schema.account_history, schema.receipts
-        query = (select(r.c.receipt)
+        query = (select(r.c.receipt).select_from(h)
                  .join(r, (r.c.height == h.c.height) & (r.c.idx == h.c.idx))
                  .where(h.c.account == account))
         if before is not None:
@@ -321,7 +337,7 @@ class Repository:
         """Durably store an opaque record (e.g. a replica's view and log state)."""
         if key.startswith(_INTERNAL_PREFIX):
             raise ValueError(f"record keys starting with {_INTERNAL_PREFIX!r} are reserved")
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             self._write_record(conn, key, value)
 
     def get_record(self, key: str) -> bytes | None:
@@ -333,7 +349,7 @@ class Repository:
         """Remove a record (no error if absent)."""
         if key.startswith(_INTERNAL_PREFIX):
             raise ValueError(f"record keys starting with {_INTERNAL_PREFIX!r} are reserved")
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.execute(delete(schema.records).where(schema.records.c.key == key))
 
     def _write_record(self, conn: Connection, key: str, value: bytes) -> None:
@@ -348,7 +364,7 @@ class Repository:
     def save_checkpoint(self, height: int, state_root: bytes, certificate: bytes) -> None:
         """Durably keep a checkpoint's state root and certificate (retained for proofs)."""
         row = {"height": height, "state_root": state_root.hex(), "certificate": bytes(certificate)}
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.execute(self._upsert_checkpoint, [row])
 
     def get_checkpoint(self, height: int | None = None) -> Checkpoint | None:

@@ -1,72 +1,31 @@
 """Turning blocks, receipts and state changes into storage rows, and rows back into values.
 
 Pure functions, no database: the repository calls these outside its transaction so the
-transaction holds the database only for the writes themselves. JSON is compact and built the same way
-for every backend, so one state gives byte-identical rows on SQLite and on PostgreSQL.
+transaction holds the database only for the writes themselves. Rows are built the same way for
+every backend, so one state gives byte-identical rows on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from ledger.block import Block
 from ledger.chain_state import LedgerState
-from ledger.codec import from_jsonable, to_jsonable
 from ledger.encoding import canonical_json
 from ledger.receipts import Receipt
 from ledger.state import Table
+from nodes.storage.codec import decode_state, encode_json, encode_state
 
 Row = tuple[Any, ...]
 """A row in its table's column order (see ``nodes.storage.schema``)."""
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _encode_other(value: Any) -> Any:
-    """What the C JSON encoder cannot encode by itself, as ``to_jsonable`` would write it."""
-    cls = type(value)
-    names = _FIELDS.get(cls)
-    if names is None:
-        if not (dataclasses.is_dataclass(value) and not isinstance(value, type)):
-            if isinstance(value, Enum):
-                return value.value
-            return to_jsonable(value)  # bytes, and TypeError for what state may not hold
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(value))
-    return {name: getattr(value, name) for name in names}
-
-
-# The C encoder walks tuples, ints, strs (str and int enums included) itself and calls back only
-# for dataclasses and the rest: ~5x faster than to_jsonable + dumps, same text.
-_dumps_state = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False,
-                                default=_encode_other).encode
-
-
-def encode_json(value: Any) -> str:
-    """Compact JSON text of plain JSON data."""
-    return _dumps(value)
-
-
-def encode_state_value(value: Any) -> str:
-    """Storage form of a state value: the JSON text of ``to_jsonable(value)``."""
-    return _dumps_state(value)
-
-
-def encode_state_key(key: Any) -> str:
-    """Storage form of a table key (JSON text, so int and str keys stay distinct)."""
-    return _dumps_state(key)
-
 
 def decode_state_row(table: Table[Any, Any], key: str, value: str) -> tuple[Any, Any]:
     """Rebuild a (key, value) pair of ``table`` from its stored JSON texts."""
-    return (from_jsonable(table.key_type, json.loads(key)),
-            from_jsonable(table.value_type, json.loads(value)))
+    return decode_state(table.key_type, key), decode_state(table.value_type, value)
 
 
 @dataclass
@@ -99,9 +58,9 @@ def compute_state_changes(state: LedgerState) -> StateChanges:
         for key in keys:
             index = table.index_of(key)
             if index is None:
-                deletes.append({"b_table": name, "b_key": _dumps_state(key)})
+                deletes.append({"b_table": name, "b_key": encode_state(key)})
             else:
-                upserts.append((name, _dumps_state(key), index, _dumps_state(table[key])))
+                upserts.append((name, encode_state(key), index, encode_state(table[key])))
         changes.next_indexes.append({"table_name": name, "next_index": table.next_index})
         changes.written[name] = keys
     return changes
@@ -121,7 +80,7 @@ def compute_block_row(block: Block, certificate: bytes) -> dict[str, Any]:
 
 def compute_receipt_rows(receipts: Sequence[Receipt]) -> list[Row]:
     """``receipts`` rows, one per transaction."""
-    return [(r.height, r.index, r.tx_id, _dumps(r.to_json())) for r in receipts]
+    return [(r.height, r.index, r.tx_id, encode_json(r.to_json())) for r in receipts]
 
 
 def get_receipt_accounts(receipt: Receipt) -> Iterable[str]:

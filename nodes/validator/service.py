@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ledger.block import Block
 from ledger.chain_state import LedgerState
+from ledger.committed_view import CommittedStateView
 from ledger.genesis import Genesis
 from ledger.model import Account
 from ledger.receipts import Receipt
@@ -46,7 +47,9 @@ class NodeService:
     def __init__(self, genesis: Genesis, state: LedgerState, store: Any, app: LedgerApp,
                  mempool: Mempool, role: str, name: str) -> None:
         self.genesis = genesis
-        self.state = state
+        self.live_state = state
+        self.state: Any = CommittedStateView(state)
+        """What readers see: the state as of the last committed block."""
         self.store = store
         self.app = app
         self.mempool = mempool
@@ -106,7 +109,8 @@ class NodeService:
 
     # -- reads -----------------------------------------------------------------------------
     def get_account(self, account_id: str) -> Account | None:
-        return self.state.accounts.get(account_id)
+        account: Account | None = self.state.accounts.get(account_id)
+        return account
 
     def get_receipt(self, tx_id: str) -> Receipt | None:
         found = self.store.get_receipt(tx_id)
@@ -125,7 +129,7 @@ class NodeService:
             "name": self.name,
             "role": self.role,
             "height": self.app.committed_height(),
-            "state_digest": self.state.compute_state_root().hex()
+            "state_digest": self.live_state.compute_state_root().hex()
             if self.app._spec is None else None,
             "supply": str(self.state.supply),
             "mempool": len(self.mempool.pending),

@@ -23,9 +23,16 @@ from nodes.metrics import NodeMetrics
 from nodes.net.feed import decode_block_frame, encode_sync
 from nodes.net.frames import Channel, FrameError
 from nodes.net.transport import PeerInfo, PeerNetwork
-from nodes.observer.follower import Follower
+from nodes.observer.follower import Alert, Follower
 from nodes.storage.repository import Repository
 from nodes.validator.certificates import make_certificate_check
+
+
+class _ReplayStore:
+    """Where re-verified stored blocks go: nowhere (they are on disk already)."""
+
+    def save_block(self, *_args: Any) -> None:
+        return None
 
 
 class ObserverRuntime:
@@ -34,16 +41,47 @@ class ObserverRuntime:
         self.config = config
         self.genesis = genesis
         self.store = store
-        self.state = state
         self.metrics = metrics
-        tip = store.get_block(state.height) if state.height else None
-        tip_hash = bytes.fromhex(tip.hash) if tip else genesis.compute_hash()
-        self.follower = Follower(state, store, make_certificate_check(genesis), tip_hash)
+        self.follower = self._reverify_stored_chain(state)
+        self.state = self.follower.state
         self.follower.listeners.append(self._on_block)
         self.network: PeerNetwork | None = None
         self._task: asyncio.Task[None] | None = None
         self._last_progress = time.monotonic()
         self.started_at = time.time()
+
+    def _reverify_stored_chain(self, stored_state: LedgerState) -> Follower:
+        """Trust nothing in our own database: re-verify every stored block from genesis.
+
+        Each stored block's certificate is checked and the block re-executed on a fresh genesis
+        state; the result must equal the state stored on disk. Blocks that arrive later are
+        applied on top of this re-derived state.
+        """
+        from ledger.genesis import create_genesis_state
+
+        check = make_certificate_check(self.genesis)
+        follower = Follower(create_genesis_state(self.genesis), _ReplayStore(),
+                            check, self.genesis.compute_hash())
+        tip = self.store.tip_height()
+        height = 1
+        while height <= tip and not follower.halted:
+            last = min(tip, height + 255)
+            for stored in self.store.get_blocks(height, last):
+                follower.offer(stored.height, stored.payload, stored.certificate)
+            height = last + 1
+        if not follower.halted and follower.height != tip:
+            follower.stats.alerts.append(Alert(follower.height, "STORED_CHAIN",
+                                               "a stored block failed verification"))
+            follower.stats.mismatches += 1
+            follower.halted = True
+        elif (not follower.halted
+              and follower.state.compute_state_root() != stored_state.compute_state_root()):
+            follower.stats.alerts.append(Alert(tip, "STORED_STATE",
+                                               "stored state differs from re-execution"))
+            follower.stats.mismatches += 1
+            follower.halted = True
+        follower.store = self.store
+        return follower
 
     def dial_list(self, peers: dict[str, PeerInfo], me: str) -> list[str]:
         return [name for name in peers if name.startswith("v")]

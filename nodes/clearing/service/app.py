@@ -9,11 +9,12 @@
 | GET | `/v1/members/{account}/requirement?method=HS-ES|SPAN` | computed now, not posted |
 | POST | `/v1/members/{account}/close-out` | zero positions, post a CLOSE-OUT requirement of 0 |
 | POST | `/v1/prices` | intraday re-mark (price shock): requirements re-posted |
-| POST | `/v1/settlement-prices` | daily settlement: one atomic variation settlement + requirements |
+| POST | `/v1/settlement-prices` | daily settlement: one atomic variation settlement, then |
+|  |  | the requirements |
 | GET | `/v1/settlement-prices` | current prices, settled marks, settlements |
 | POST | `/v1/watch` | check calls now and liquidate defaults (also runs periodically) |
 | GET | `/v1/reports/collateral?format=json|csv` | every member's collateral (from the node) |
-| GET | `/v1/reports/weekly?week_start_ms=&format=json|csv` | weekly report + operational incidents |
+| GET | `/v1/reports/weekly?week_start_ms=&format=` | weekly report + operational incidents |
 | GET | `/v1/reports/margin` | positions, HS-ES and SPAN figures, settlements, incidents |
 | GET | `/v1/events?since=` | calls, settlements, liquidations, refusals as they happened |
 

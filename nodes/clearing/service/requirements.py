@@ -3,12 +3,13 @@
 ``MarginCalculator`` wraps the pure maths of ``nodes.clearing.margin`` with the service's price
 histories and parameters:
 
-* HS-ES: each contract's exact scenario price changes (``compute_scenario_price_changes``: the
-  1,250 overlapping 2-day relative moves applied to the current price) are cached per (contract,
-  current price), because every member holding TX at the same mark uses the same ones; a
-  portfolio's scenario P/L is then the position-weighted sum, and the requirement the 99%
-  expected shortfall rounded up to a minor unit. The result equals
-  ``compute_hs_es_requirement`` exactly (a test checks it); only the repeated work is saved.
+* HS-ES: each contract's 1,250 overlapping 2-day relative moves are computed once, exactly
+  (``compute_scenario_price_changes`` at a price of 1); a new price only multiplies them, and
+  the resulting scenario price changes are cached per (contract, price), because every member
+  holding TX at the same mark uses the same ones. A portfolio's scenario P/L is the
+  position-weighted sum, and the requirement the 99% expected shortfall rounded up to a minor
+  unit. The result equals ``compute_hs_es_requirement`` exactly (a test checks it, at several
+  prices); only the repeated work is saved, so a price shock is margined in milliseconds.
 * SPAN: each contract's price scan range is ``span_scan_range_bps`` of its current price,
   rounded up to the tick; its risk array comes from ``compute_futures_risk_array`` and the
   requirement from ``compute_span_requirement`` per combined commodity (TAIEX: TX + MTX; BTC).
@@ -35,7 +36,7 @@ from nodes.clearing.margin import (
     compute_span_requirement,
     get_combined_commodities,
 )
-from nodes.clearing.margin.arithmetic import MARGIN_CONTEXT
+from nodes.clearing.margin.arithmetic import MARGIN_CONTEXT, to_price
 from nodes.clearing.margin.errors import InvalidMarginInput
 from nodes.clearing.service.histories import PriceHistories
 from nodes.clearing.service.model import MarginMethod, MarginParameters, RequirementResult
@@ -58,6 +59,7 @@ class MarginCalculator:
         self.histories = histories
         self.params = params
         self._contract_histories = histories.get_contract_histories()
+        self._returns: dict[ContractCode, list[Fraction]] = {}
         self._changes: OrderedDict[tuple[ContractCode, Decimal], list[Fraction]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -80,20 +82,34 @@ class MarginCalculator:
         return RequirementResult(account, method, requirement, held, used, detail)
 
     # -- HS-ES -----------------------------------------------------------------------------
+    def _get_returns(self, code: ContractCode) -> list[Fraction]:
+        """The contract's exact relative h-day moves (P[t] - P[t-h]) / P[t-h], oldest first."""
+        with self._lock:
+            cached = self._returns.get(code)
+        if cached is not None:
+            return cached
+        history = self._contract_histories.get(code)
+        if history is None:
+            raise InvalidMarginInput(f"histories[{code}]", "no price history",
+                                     "load a history for the contract's underlying")
+        # At a current price of 1 the library's scenario changes are the relative moves.
+        returns = compute_scenario_price_changes(
+            history, Decimal(1), lookback_days=self.params.lookback_days,
+            holding_days=self.params.holding_days, field=f"histories[{code}]")
+        with self._lock:
+            self._returns[code] = returns
+        return returns
+
     def _get_changes(self, code: ContractCode, price: Decimal) -> list[Fraction]:
+        """Scenario price changes at ``price``: price x each relative move (exact, cached)."""
         key = (code, price)
         with self._lock:
             cached = self._changes.get(key)
             if cached is not None:
                 self._changes.move_to_end(key)
                 return cached
-        history = self._contract_histories.get(code)
-        if history is None:
-            raise InvalidMarginInput(f"histories[{code}]", "no price history",
-                                     "load a history for the contract's underlying")
-        changes = compute_scenario_price_changes(
-            history, price, lookback_days=self.params.lookback_days,
-            holding_days=self.params.holding_days, field=f"histories[{code}]")
+        current = Fraction(to_price(price, f"prices[{code}]"))
+        changes = [current * r for r in self._get_returns(code)]
         with self._lock:
             self._changes[key] = changes
             while len(self._changes) > CACHE_SIZE:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,7 @@ def serve_command(network_dir: Path, node_url: str, host: str | None, port: int,
     from nodes.logs import configure_logging
 
     configure_logging("clearing", "INFO")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per node request is noise
     serve(ServeOptions(network_dir=network_dir, node_url=node_url, host=host or _default_host(),
                        port=port, history=history, method=MarginMethod(method),
                        watch_interval_s=watch_interval, books_path=books_file,

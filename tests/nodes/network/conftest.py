@@ -32,11 +32,18 @@ def free_port_base(count: int) -> int:
     raise RuntimeError("no free port block")
 
 
-def start_network(directory: Path, validators: int = 4, seed: bytes = b"\x01" * 32
-                  ) -> LocalNetwork:
+def start_network(directory: Path, validators: int = 4, seed: bytes = b"\x01" * 32,
+                  **config_overrides: object) -> LocalNetwork:
+    """Create and start a network; ``config_overrides`` go into every node's config.json."""
+    import json
+
     base = free_port_base(120)
     network = LocalNetwork.create(directory, validators=validators, observers=1,
                                   base_port=base, api_base_port=base + 60, seed=seed)
+    for node in network.nodes():
+        config = json.loads(node.config_path.read_text())
+        config.update(config_overrides)
+        node.config_path.write_text(json.dumps(config, indent=2))
     network.start(timeout_s=90)
     return network
 

@@ -1,0 +1,1 @@
+"""Tests of the clearing house's margin service against an in-process node."""

@@ -31,7 +31,17 @@ from api.errors import (
 )
 from api.identities import IdentityDirectory
 from api.operator import BankOperator
-from api.routers import accounts, auth, bank, collateral, custodian, regulator, status, transactions
+from api.routers import (
+    accounts,
+    auth,
+    bank,
+    collateral,
+    custodian,
+    regulator,
+    reserves,
+    status,
+    transactions,
+)
 from api.views import ReadableNode, get_node_name
 from ledger.crypto.keys import PrivateKey
 from ledger.crypto.sealing import SealingPrivateKey
@@ -67,6 +77,7 @@ def create_wallet_app(service: NodeService, *, lifespan: Lifespan | None = None,
                     "proofs, history. Errors are RFC 9457 problem+json with a stable code.",
                     {Role.HOLDER, Role.BANK, Role.REGULATOR, Role.CUSTODIAN, Role.CCP}, lifespan,
                     clock)
+    app.include_router(reserves.wallet_router)
     app.include_router(accounts.router)
     app.include_router(transactions.router)
     app.include_router(custodian.router)
@@ -119,6 +130,7 @@ def create_regulator_app(service: ReadableNode, regulator_sealing_key: SealingPr
                     "the observer's verification status. Writes are refused (READ_ONLY_NODE).",
                     {Role.REGULATOR}, lifespan, clock)
     app.state.identities = IdentityDirectory(app.state.chain, "regulator", regulator_sealing_key)
+    app.include_router(reserves.regulator_router)
     app.include_router(regulator.router)
     app.include_router(collateral.router)
     app.add_middleware(ReadOnlyMiddleware)

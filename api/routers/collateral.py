@@ -4,8 +4,9 @@ margin service (role ``ccp``) and the regulator; everyone else gets 403.
 Read-only views over ``node.state`` built by ``ledger/collateral/reports.py``: the ccp role's
 nonce and the parameters the margin service needs (``/status``), one member's collateral
 (``/members/{account}``), every member's (``/report``, JSON or CSV), one applied variation
-settlement (``/settlements/{id}``) and the regulator's weekly report (``/weekly``, JSON or CSV). Served by the bank nodes (where the margin service submits its
-transactions) and by the regulator's observer. Every figure is as of the last committed block.
+settlement (``/settlements/{id}``) and the regulator's weekly report (``/weekly``, JSON or
+CSV). Served by the bank nodes (where the margin service submits its transactions) and by the
+regulator's observer. Every figure is as of the last committed block.
 """
 
 from __future__ import annotations

@@ -45,6 +45,12 @@ class ObserverRuntime:
         self.follower = self._reverify_stored_chain(state)
         self.state = self.follower.state
         self.follower.listeners.append(self._on_block)
+        from nodes.validator.runtime import make_archive
+
+        # Checkpoint records for the regulator's reserves statements (from the next checkpoint).
+        self.archive = make_archive(self.state, store, config.checkpoint_interval)
+        self.follower.listeners.append(
+            lambda block, receipts, _cert: self.archive.process_block(block, receipts))
         self.network: PeerNetwork | None = None
         self._task: asyncio.Task[None] | None = None
         self._last_progress = time.monotonic()

@@ -41,6 +41,19 @@ log = logging.getLogger("ntdc.validator")
 TICK_S = 0.005
 
 
+def make_archive(state: LedgerState, store: Repository, interval: int) -> Any:
+    """The proof-of-reserves archive, told the latest attestation after a restart."""
+    from ledger.por.archive import ProofArchive
+
+    archive = ProofArchive(state, checkpoint_interval=interval)
+    attestation_tx = state.meta.get("attestation_tx")
+    receipt = store.get_receipt(str(attestation_tx)) if attestation_tx else None
+    stored = store.get_block(receipt.height) if receipt is not None else None
+    if stored is not None and receipt is not None:
+        archive.remember_attestation(stored.decode().txs[receipt.index])
+    return archive
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -83,6 +96,11 @@ class ValidatorRuntime:
         self._last_view = self.replica.view
         self._relay: list[bytes] = []
         self.app.listeners.append(self._on_commit)
+        self.archive = make_archive(state, store, config.checkpoint_interval)
+        self.service.archive = self.archive  # type: ignore[attr-defined]
+        self.app.listeners.append(
+            lambda block, receipts, _cert: self.archive.process_block(block, receipts))
+        self._stable_seq = 0
 
     # -- wiring ----------------------------------------------------------------------------
     def dial_list(self, peers: dict[str, PeerInfo], me: str) -> list[str]:
@@ -207,6 +225,10 @@ class ValidatorRuntime:
                             network.send(f"v{v}", Channel.CONSENSUS, body)
                 else:
                     network.send(f"v{dest}", Channel.CONSENSUS, body)
+        stable = self.replica.stable_checkpoint
+        if stable.seq != self._stable_seq:
+            self._stable_seq = stable.seq
+            self.archive.attach_certificate(stable)
         if self.replica.view != self._last_view:
             self.metrics.view_changes.inc(max(1, self.replica.view - self._last_view))
             self._last_view = self.replica.view

@@ -4,8 +4,9 @@ Against a running network (``ntdc network up --dir DIR``), with the clearing hou
 service in this process talking to a bank node over HTTP exactly as ``clearing serve`` does:
 
 1. set-up: the CCP's own account (if not registered yet) and a fresh clearing member at the
-   node's bank, funded with a mint; the member holds 10 TX and pledges 2% more than its HS-ES
-   requirement, which the service posts (no call);
+   node's bank, onboarded and funded through the bank operations API (a bare node: signed
+   here); the member holds 10 TX and pledges 2% more than its HS-ES requirement, which the
+   service posts (no call);
 2. each round: the clearing house posts a TX price ``shock_bps`` higher (``post_prices``, an
    intraday re-mark); the service recomputes HS-ES and posts the requirement; the round's first
    figure is the time from that price post to the final receipt that opened the call (compute
@@ -28,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from api.sdk.client import ApiProblem, BankClient
 from ledger.collateral.valuation import compute_required_pledge
 from ledger.genesis import DEFAULT_PARAMS
 from ledger.types import AccountKind
@@ -37,7 +39,7 @@ from nodes.clearing.service.model import ChainOutcome
 from nodes.clearing.service.service import MarginService
 from nodes.clearing.service.transactor import compute_outcome
 from nodes.launcher.keys import load_network
-from nodes.workload import Workload
+from nodes.workload import Holder, Workload
 
 TX = ContractCode("TX")
 FUNDING = 10_000_000_000
@@ -62,6 +64,33 @@ def _submit_ok(gateway: HttpChainGateway, envelopes: list[dict[str, Any]],
             raise RuntimeError(f"set-up {outcome.kind} failed: {outcome.status} "
                                f"{outcome.reason} {outcome.message}")
     return outcomes
+
+
+def _onboard_through_bank(node_url: str, work: Workload, bank: str, ccp: Holder,
+                          member: Holder, status: dict[str, Any] | None) -> None:
+    """Register the CCP account (if needed) and the member, and mint, via the bank API."""
+    client = BankClient(node_url, timeout_s=60)
+    client.login(work.keys.bank_operator[bank], f"bank:{bank}")
+    try:
+        if status is not None and not status["ccp_account_registered"]:
+            _onboard(client, ccp, "ccp", "Clearing House", "CCP-0001")
+        _onboard(client, member, "clearing_member", f"Measure Futures {work.seed}",
+                 f"M{work.seed}")
+        minted = client.mint(member.account, work.deposit_receipt(bank, FUNDING), wait_s=30)
+        if minted["status"] != "final":
+            raise RuntimeError(f"mint not final: {minted}")
+    except ApiProblem as exc:
+        raise RuntimeError(f"set-up through the bank API failed: {exc}") from None
+    finally:
+        client.close()
+
+
+def _onboard(client: BankClient, holder: Holder, kind: str, name: str, national_id: str) -> None:
+    dossier = {"name": name, "national_id": national_id[:32], "birth_date": "1998-01-01",
+               "address": "100 Roosevelt Rd, Taipei"}
+    result = client.onboard(str(holder.signer.key.public_key()), dossier, kind, wait_s=30)
+    if result["status"] != "final":
+        raise RuntimeError(f"onboarding {holder.account} not final: {result}")
 
 
 def _wait_observer(http: httpx.Client, url: str, height: int, timeout_s: float = 30) -> bool:
@@ -99,13 +128,15 @@ def run_measurement(network_dir: Path, node_url: str | None = None, rounds: int 
         haircut = int(status["haircut_bps"])
 
     # Set-up: the CCP's account (once per network), a funded member with 10 TX.
-    _ccp_holder, register_ccp = work.new_ccp_account(bank)
-    if status is None or not status["ccp_account_registered"]:
-        _submit_ok(gateway, [register_ccp], allow=("ACCOUNT_EXISTS", "DUPLICATE_ACCOUNT",
-                                                   "INVALID_STATE"))
+    ccp_holder, register_ccp = work.new_ccp_account(bank)
     member, register = work.new_holder(bank, AccountKind.CLEARING_MEMBER,
                                        f"Measure Futures {seed}")
-    _submit_ok(gateway, [register, work.mint(member, FUNDING)])
+    if mode == API_MODE:
+        _onboard_through_bank(node_url, work, bank, ccp_holder, member, status)
+    else:
+        # A bare node: the bank's transactions are signed here, from a genesis-fresh nonce.
+        _submit_ok(gateway, [register_ccp], allow=("ACCOUNT_EXISTS",))
+        _submit_ok(gateway, [register, work.mint(member, FUNDING)])
     service.set_positions(member.account, {TX: 10}, post=False)
     requirement = service.compute_requirement(member.account).requirement
     pledged = compute_required_pledge(requirement, haircut) * 102 // 100

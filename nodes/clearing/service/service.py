@@ -165,7 +165,9 @@ class MarginService:
         event = {"seq": self._event_seq, "time_ms": now, "at": format_time(now), "kind": kind,
                  **detail}
         self.events.append(event)
-        log.info("clearing %s %s", kind, detail)
+        # Extra fields become JSON keys of the structured log line ("event" plus the details).
+        log.info("clearing %s", kind, extra={"event": kind, **{f"detail_{k}": v
+                                                              for k, v in detail.items()}})
 
     def record_incident(self, category: str, description: str, reference: str = "") -> None:
         """An operational incident for the regulator's weekly report."""
@@ -479,6 +481,8 @@ class MarginService:
         if outcome.applied:
             call.status = "liquidated"
             return
+        if outcome.reason == "INVALID_STATE" and " is open" in outcome.message:
+            return  # no block at or after the deadline yet: the next round tries again
         call.attempts += 1
         if self.gateway.mode != API_MODE and outcome.reason == "INVALID_STATE":
             # Without reads the chain's refusal says what became of the call.

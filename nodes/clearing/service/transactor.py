@@ -62,8 +62,9 @@ class CcpTransactor:
         self._lock = threading.Lock()
 
     @property
-    def next_nonce(self) -> int:
-        return self.signer.next_nonce
+    def next_nonce(self) -> int | None:
+        """The nonce the next transaction will use (None until learnt from the chain)."""
+        return self.signer.next_nonce if self._synced else None
 
     def sync(self) -> None:
         """Take the next nonce from the chain when the node can tell (wallet API)."""

@@ -18,7 +18,8 @@ COMPOSE_DATABASE = "postgresql+psycopg://ntdc:ntdc@postgres-{index}:5432/ntdc"
 
 def write_network(directory: Path, validators: int, observers: int, base_port: int,
                   api_base_port: int, seed: bytes, chain_id: str,
-                  database: str = "sqlite", compose: bool = False) -> list[Path]:
+                  database: str = "sqlite", compose: bool = False,
+                  params: dict[str, object] | None = None) -> list[Path]:
     """Write genesis.json, keys/ and one config per node; returns the config paths.
 
     ``compose``: endpoints are the docker-compose service names (validator-<i>, observer-<i>)
@@ -26,7 +27,7 @@ def write_network(directory: Path, validators: int, observers: int, base_port: i
     """
     genesis, keys = make_devnet(seed, validators=validators, observers=observers,
                                 chain_id=chain_id, base_port=base_port,
-                                api_base_port=api_base_port)
+                                api_base_port=api_base_port, params=params)
     if compose:
         for v in genesis.validators:
             v.endpoint = f"validator-{v.index}:{COMPOSE_PORT}"

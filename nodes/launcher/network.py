@@ -28,10 +28,19 @@ class LocalNetwork:
     @classmethod
     def create(cls, directory: Path, validators: int = 4, observers: int = 1,
                base_port: int = 7100, api_base_port: int = 8100, seed: bytes | None = None,
-               chain_id: str = "ntdc-local") -> LocalNetwork:
+               chain_id: str = "ntdc-local", params: dict[str, object] | None = None,
+               **config_overrides: object) -> LocalNetwork:
+        """Write genesis, keys and configs unless present; ``config_overrides`` go into every
+        node's config.json (e.g. a shorter checkpoint interval)."""
         if not (directory / "genesis.json").exists():
             write_network(directory, validators, observers, base_port, api_base_port,
-                          seed or os.urandom(32), chain_id)
+                          seed or os.urandom(32), chain_id, params=params)
+            import json
+
+            for node in cls(directory).nodes():
+                config = json.loads(node.config_path.read_text())
+                config.update(config_overrides)
+                node.config_path.write_text(json.dumps(config, indent=2))
         return cls(directory)
 
     def nodes(self) -> list[NodeProcess]:

@@ -1,0 +1,1 @@
+"""``ntdc demo``: the whole NTDC story told live against a real local network."""

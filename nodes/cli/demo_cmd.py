@@ -12,8 +12,13 @@ import click
 @click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("var/demo"),
               show_default=True, help="Network directory (recreated on every run).")
 @click.option("--base-port", default=7300, show_default=True)
-def demo_command(directory: Path, base_port: int) -> None:
+@click.option("--attach", "attach_dir", type=click.Path(path_type=Path), default=None,
+              help="Tell the story on an already running network (e.g. docker compose's "
+                   "/network) instead of starting one.")
+def demo_command(directory: Path, base_port: int, attach_dir: Path | None) -> None:
     """Run the NTDC story on a fresh local network; exit 0 only if every check held."""
     from nodes.demo.story import run_demo
 
+    if attach_dir is not None:
+        sys.exit(run_demo(attach_dir, base_port, attach=True))
     sys.exit(run_demo(directory, base_port))

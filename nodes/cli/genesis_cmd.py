@@ -99,13 +99,23 @@ def _write_config(node_dir: Path, config: NodeConfig) -> Path:
 @click.option("--seed", default=None, help="Hex master seed (reproducible keys); random if absent.")
 @click.option("--compose", is_flag=True,
               help="Endpoints and databases for docker-compose.yml service names.")
+@click.option("--param", "param_items", multiple=True, metavar="NAME=INT",
+              help="Override an integer genesis parameter (repeatable), e.g. "
+                   "collateral_call_deadline_ms=12000.")
 def genesis_command(directory: Path, validators: int, observers: int, base_port: int,
-                    api_base_port: int, chain_id: str, seed: str | None, compose: bool) -> None:
+                    api_base_port: int, chain_id: str, seed: str | None, compose: bool,
+                    param_items: tuple[str, ...]) -> None:
     """Generate keys, genesis and per-node configs for a local network."""
     master = bytes.fromhex(seed) if seed else os.urandom(32)
     if compose and (directory / "genesis.json").exists():
         click.echo(f"{directory / 'genesis.json'} exists; keeping it")
         return
+    params: dict[str, object] = {}
+    for item in param_items:
+        name, _, value = item.partition("=")
+        if not name or not value.lstrip("-").isdigit():
+            raise click.BadParameter(f"expected NAME=INTEGER, got {item!r}", param_hint="--param")
+        params[name] = int(value)
     configs = write_network(directory, validators, observers, base_port, api_base_port,
-                            master, chain_id, compose=compose)
+                            master, chain_id, compose=compose, params=params)
     click.echo(f"wrote {directory / 'genesis.json'} and {len(configs)} node configs")

@@ -41,16 +41,20 @@ def now_ms() -> int:
 
 
 class Story:
-    def __init__(self, directory: Path, base_port: int, fresh: bool = True) -> None:
+    def __init__(self, directory: Path, base_port: int, attach: bool = False) -> None:
         self.out = Narrator()
         self.directory = directory
-        if fresh and directory.exists():
-            shutil.rmtree(directory)
-        self.network = LocalNetwork.create(
-            directory, validators=4, observers=1, base_port=base_port,
-            api_base_port=base_port + 100,
-            params={"collateral_call_deadline_ms": CALL_DEADLINE_MS},
-            checkpoint_interval=4, log_window=16)
+        self.attach = attach
+        """Attach to a running network (docker compose): no process control, no DB access."""
+        if not attach:
+            if directory.exists():
+                shutil.rmtree(directory)
+            LocalNetwork.create(
+                directory, validators=4, observers=1, base_port=base_port,
+                api_base_port=base_port + 100,
+                params={"collateral_call_deadline_ms": CALL_DEADLINE_MS},
+                checkpoint_interval=4, log_window=16)
+        self.network = LocalNetwork(directory)
         self.genesis, self.keys = load_network(directory)
         self.work = Workload(self.genesis, self.keys, seed=2026)
         self.apis = {v.bank_id: v.api for v in self.genesis.validators}
@@ -118,7 +122,17 @@ class Story:
         return client.balance()
 
     def statuses(self) -> dict[str, dict[str, Any]]:
-        return {s["name"]: s for s in self.network.status() if s["alive"]}
+        if not self.attach:
+            return {s["name"]: s for s in self.network.status() if s["alive"]}
+        from nodes.launcher.processes import get_status
+
+        out = {}
+        for name, api in [*((f"validator-{v.index}", v.api) for v in self.genesis.validators),
+                          *((f"observer-{i}", o.api) for i, o in enumerate(self.genesis.observers))]:
+            status = get_status(api)
+            if status is not None:
+                out[name] = {**status, "name": name, "api": api, "alive": True}
+        return out
 
     def wait_agreement(self, names: list[str], timeout_s: float = 60) -> dict[str, Any]:
         deadline = time.monotonic() + timeout_s
@@ -145,23 +159,34 @@ class Story:
             self.redemption()
             self.reserves()
             self.collateral()
-            self.validator_failure()
+            if not self.attach:
+                self.validator_failure()
             self.final_agreement()
         except Exception as exc:  # any failure ends the story with a clear message
             self.out.check(False, f"story stopped: {type(exc).__name__}: {exc}")
         finally:
-            self.network.stop()
-        if not self.out.failures:
+            if not self.attach:
+                self.network.stop()
+        if not self.out.failures and not self.attach:
             self.check_databases()
         return self.out.finish()
 
     def start(self) -> None:
         self.out.chapter("A consortium of four banks and the regulator's observer")
-        self.network.start(timeout_s=120)
-        for node in self.network.status():
-            self.out.say(f"{node['name']:<12} pid {node['pid']:<7} {node['api']}  "
-                         f"role {node.get('role')}")
+        if self.attach:
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline and len(self.statuses()) < 5:
+                time.sleep(1)
+        else:
+            self.network.start(timeout_s=120)
+        for name, node in sorted(self.statuses().items()):
+            self.out.say(f"{name:<12} {node['api']}  role {node.get('role')}  "
+                         f"height {node.get('height')}")
         self.custodian = Custodian.from_genesis(self.genesis, self.keys.roles["custodian"])
+        if self.attach:
+            # The custodian service runs beside us: sign receipts from a separate sequence range
+            # so the two never reuse a custodian sequence number.
+            self.custodian.books.seq = 1_000_000
         self.custodian_runner = CustodianRunner(
             self.custodian, HttpNode(self.apis["BANK-A"], self.keys.roles["custodian"]),
             attest_every_ms=0)
@@ -350,15 +375,19 @@ class Story:
                 if effect["op"] == "margin_call":
                     calls[member.account] = effect["ref"]
         self.out.check(len(calls) == 2, f"price shock: margin calls on both members within "
-                       f"{time.monotonic() - shock_at:.2f}s, deadline "
-                       f"{CALL_DEADLINE_MS // 1000}s by block time")
+                       f"{time.monotonic() - shock_at:.2f}s, with a deadline by block time")
         top_up = self.submit("BANK-D", self.work.pledge(self.member1, ntd(1_900_000)))
         met = any(e["op"] == "margin_call_met" for e in top_up["effects"])
         self.out.check(met, "Formosa Futures pledged more: its call closed in the same "
                        "transaction")
+        deadline_ms = int(self.genesis.params.get("collateral_call_deadline_ms", 7_200_000))
+        if deadline_ms > 60_000:
+            self.out.say(f"this network's call deadline is {deadline_ms // 60_000} min: "
+                         "not waiting for a default")
+            return
         self.out.say(f"Keelung Harbour Futures does not pay; waiting for its deadline "
-                     f"({CALL_DEADLINE_MS // 1000}s)…")
-        time.sleep(CALL_DEADLINE_MS / 1000 + 1)
+                     f"({deadline_ms // 1000}s)…")
+        time.sleep(deadline_ms / 1000 + 1)
         member2 = self.member2.account
         receipt = self.submit("BANK-A", self.work.liquidate(calls[member2], "deadline missed"))
         taken = sum(int(e["amount"]) for e in receipt["effects"] if e["op"] == "liquidate")
@@ -426,5 +455,5 @@ class Story:
         self.out.check(len(roots) == 1, "every stored state has the same root")
 
 
-def run_demo(directory: Path, base_port: int) -> int:
-    return Story(directory, base_port).run()
+def run_demo(directory: Path, base_port: int, attach: bool = False) -> int:
+    return Story(directory, base_port, attach=attach).run()

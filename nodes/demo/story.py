@@ -332,9 +332,21 @@ class Story:
         self.out.check(figures.reserves >= figures.liabilities_due,
                        f"reserves {format_ntd(figures.reserves)} ≥ liabilities "
                        f"{format_ntd(figures.liabilities_due)} (supply + pending payouts)")
+        from ledger.por.verify import verify_checkpoint
+
+        checkpoint = WalletClient(self.apis["BANK-D"]).request("GET", "/v1/checkpoints/latest")
+        try:
+            latest = verify_checkpoint(checkpoint, self.genesis)
+            self.out.check(latest.reserves >= latest.liabilities_due,
+                           f"regulator verified checkpoint {latest.height} independently "
+                           f"(quorum signatures, custodian attestation): reserves "
+                           f"{format_ntd(latest.reserves)} ≥ supply + pending "
+                           f"{format_ntd(latest.liabilities_due)}")
+        except PorFailure as exc:
+            self.out.check(False, f"regulator could not verify the latest checkpoint: {exc}")
         statements = self.regulator().request("GET", "/v1/regulator/reserves/statements")
         self.out.say(f"regulator: {len(statements['statements'])} reserves statement(s) on its "
-                     "own node")
+                     "own node, exportable as CSV")
 
     def collateral(self) -> None:
         from nodes.clearing.margin import compute_hs_es_requirement, compute_seeded_price_path

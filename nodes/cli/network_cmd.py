@@ -71,12 +71,60 @@ def down_command(directory: Path) -> None:
               help="Offered load in tx/s over all nodes (0 = as fast as possible).")
 @click.option("--seed", default=42, show_default=True)
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None)
+@click.option("--single", is_flag=True,
+              help="One HTTP request per transaction (default: batches of 250).")
 def load_command(directory: Path, transfers: int, accounts: int, rate: float, seed: int,
-                 json_path: Path | None) -> None:
+                 json_path: Path | None, single: bool) -> None:
     """Pre-fund accounts, submit signed transfers over all validators, report tx/s and latency."""
     import asyncio
 
     from nodes.launcher.load import print_result, run_load
 
-    result = asyncio.run(run_load(directory, transfers, accounts, rate, seed))
+    result = asyncio.run(run_load(directory, transfers, accounts, rate, seed, single=single))
     click.echo(print_result(result, json_path))
+
+
+@network_group.command("failover")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=DEFAULT_DIR,
+              show_default=True)
+@click.option("--restart/--no-restart", default=True, show_default=True,
+              help="Restart the killed primary afterwards and wait until it catches up.")
+def failover_command(directory: Path, restart: bool) -> None:
+    """kill -9 the current primary and time the first block committed in the new view."""
+    import time
+
+    import httpx
+
+    from nodes.launcher.keys import load_network
+    from nodes.workload import Workload
+
+    network = LocalNetwork(directory)
+    live = {s["name"]: s for s in network.status() if s["alive"]}
+    validators = sorted(n for n in live if n.startswith("validator"))
+    view = max(int(live[n].get("view") or 0) for n in validators)
+    primary = f"validator-{view % len(validators)}"
+    survivor = next(n for n in validators if n != primary)
+    before = int(live[survivor]["height"])
+    genesis, keys = load_network(directory)
+    work = Workload(genesis, keys, seed=int(time.time()))
+    holder, register = work.new_holder(genesis.validators[int(survivor.split("-")[1])].bank_id)
+    network.kill(primary)
+    killed = time.monotonic()
+    httpx.post(f"{live[survivor]['api']}/v1/transactions", json=register, timeout=30)
+    first_block = None
+    while time.monotonic() - killed < 120:
+        status = next((s for s in network.status() if s["name"] == survivor), {})
+        if int(status.get("view") or 0) > view and int(status.get("height") or 0) > before:
+            first_block = time.monotonic() - killed
+            break
+        time.sleep(0.02)
+    if first_block is None:
+        raise click.ClickException("no block in a new view within 120 s")
+    click.echo(f"killed {primary} (primary of view {view}); first block of view "
+               f"{status.get('view')} committed {first_block:.2f} s later (height {status['height']})")
+    del holder
+    if restart:
+        network.start([primary])
+        ok = network.wait_for(lambda s: len({(x.get("height"), x.get("state_digest"))
+                                             for x in s if x["alive"]}) == 1, timeout_s=90)
+        click.echo(f"{primary} restarted; all nodes agree: {ok}")

@@ -99,8 +99,48 @@ def _sign_fundings(work: Workload, accounts_per_bank: int, amount: int
     return per_bank
 
 
+async def _post_single(client: httpx.AsyncClient, apis: list[str],
+                       envelopes: list[dict[str, Any]], concurrency: int = 16
+                       ) -> tuple[int, list[str]]:
+    """Submit one transaction per HTTP request, ``concurrency`` requests in flight."""
+    gate = asyncio.Semaphore(concurrency)
+    refused = 0
+    ids: list[str] = []
+
+    async def one(envelope: dict[str, Any]) -> None:
+        nonlocal refused
+        async with gate:
+            for base in apis:
+                try:
+                    response = await client.post(f"{base}/v1/transactions", json=envelope,
+                                                 timeout=60)
+                    break
+                except httpx.TransportError:
+                    continue
+            else:
+                refused += 1
+                return
+            if response.status_code in (200, 202):
+                ids.append(response.json()["tx_id"])
+            else:
+                refused += 1
+
+    # A sender's transactions must arrive in nonce order: keep each sender on one lane.
+    lanes: dict[str, list[dict[str, Any]]] = {}
+    for envelope in envelopes:
+        lanes.setdefault(envelope["signer"], []).append(envelope)
+
+    async def lane(items: list[dict[str, Any]]) -> None:
+        for envelope in items:
+            await one(envelope)
+
+    await asyncio.gather(*(lane(items) for items in lanes.values()))
+    return refused, ids
+
+
 async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: float = 0.0,
-                   seed: int = 42, transfers_started: Any = None) -> LoadResult:
+                   seed: int = 42, transfers_started: Any = None,
+                   single: bool = False) -> LoadResult:
     """Run the load; ``transfers_started`` (e.g. a threading.Event) is set when the timed
     transfer phase begins, so a test can inject faults under load."""
     genesis, keys = load_network(directory)
@@ -130,6 +170,12 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
         async def pump(bank: str) -> None:
             nonlocal refused
             envelopes = by_bank[bank]
+            if single:
+                order = [apis[bank]] + [a for b, a in apis.items() if b != bank]
+                bad, ids = await _post_single(client, order, envelopes)
+                refused += bad
+                accepted_ids[bank].extend(ids)
+                return
             for start in range(0, len(envelopes), BATCH):
                 if rate > 0:
                     target = started + (start * len(apis)) / rate

@@ -24,6 +24,7 @@ from nodes.net.feed import decode_block_frame, encode_sync
 from nodes.net.frames import Channel, FrameError
 from nodes.net.transport import PeerInfo, PeerNetwork
 from nodes.observer.follower import Alert, Follower
+from nodes.regulator.supervision import AlertQueue
 from nodes.storage.repository import Repository
 from nodes.validator.certificates import make_certificate_check
 
@@ -42,6 +43,9 @@ class ObserverRuntime:
         self.genesis = genesis
         self.store = store
         self.metrics = metrics
+        # The regulator's alert queue (docs/supervision.md) is attached before the stored chain
+        # is re-verified, so it sees every block from genesis on every start.
+        self.supervision = AlertQueue.open(store.engine, background=True)
         self.follower = self._reverify_stored_chain(state)
         self.state = self.follower.state
         self.follower.listeners.append(self._on_block)
@@ -68,6 +72,7 @@ class ObserverRuntime:
         check = make_certificate_check(self.genesis)
         follower = Follower(create_genesis_state(self.genesis), _ReplayStore(),
                             check, self.genesis.compute_hash())
+        follower.listeners.append(self.supervision.on_block)
         tip = self.store.tip_height()
         height = 1
         while height <= tip and not follower.halted:
@@ -125,6 +130,7 @@ class ObserverRuntime:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        self.supervision.close()
 
     async def _resync_loop(self) -> None:
         while True:

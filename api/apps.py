@@ -7,7 +7,8 @@
   the wallet API plus ``/v1/bank`` (bank operations, the bank's operator only). One app, one
   OpenAPI document and one token issuer per bank node.
 * ``create_regulator_app(service, regulator_sealing_key)`` — the observer: status, login and
-  ``/v1/regulator`` (the regulator only). Every write is refused with 405 ``READ_ONLY_NODE``.
+  ``/v1/regulator`` (the regulator only). Every write is refused with 405 ``READ_ONLY_NODE``
+  except a supervision case's status change (regulator workflow data, docs/supervision.md).
 
 Keys are passed in, held by the objects that use them, and never logged.
 """
@@ -40,6 +41,7 @@ from api.routers import (
     regulator,
     reserves,
     status,
+    supervision,
     transactions,
 )
 from api.views import ReadableNode, get_node_name
@@ -102,7 +104,9 @@ def create_bank_app(service: NodeService, bank_id: str, operator_key: PrivateKey
 
 class ReadOnlyMiddleware:
     """Refuse every write to an observer with 405 READ_ONLY_NODE (login excepted: it changes
-    no ledger state and the regulator needs it to read)."""
+    no ledger state and the regulator needs it to read; and PATCH of a supervision case's
+    status: regulator workflow data in the observer's own database, not a ledger write — the
+    route itself requires the regulator, see api/routers/supervision.py)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -113,7 +117,8 @@ class ReadOnlyMiddleware:
         if root and path.startswith(root):
             path = path[len(root):]  # mounted under a prefix
         if (scope["type"] == "http" and scope["method"] not in READ_METHODS
-                and path not in AUTH_PATHS):
+                and path not in AUTH_PATHS
+                and not supervision.is_case_status_change(scope["method"], path)):
             error = read_only()
             response = problem_response(error.status, error.code, error.detail, error.headers)
             await response(scope, receive, send)
@@ -133,6 +138,7 @@ def create_regulator_app(service: ReadableNode, regulator_sealing_key: SealingPr
     app.include_router(reserves.regulator_router)
     app.include_router(regulator.router)
     app.include_router(collateral.router)
+    app.include_router(supervision.router)
     app.add_middleware(ReadOnlyMiddleware)
     return app
 

@@ -73,14 +73,17 @@ def down_command(directory: Path) -> None:
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None)
 @click.option("--single", is_flag=True,
               help="One HTTP request per transaction (default: batches of 250).")
+@click.option("--window", default=4000, show_default=True,
+              help="Most transactions in flight (admitted, not yet final); 0 = no limit.")
 def load_command(directory: Path, transfers: int, accounts: int, rate: float, seed: int,
-                 json_path: Path | None, single: bool) -> None:
+                 json_path: Path | None, single: bool, window: int) -> None:
     """Pre-fund accounts, submit signed transfers over all validators, report tx/s and latency."""
     import asyncio
 
     from nodes.launcher.load import print_result, run_load
 
-    result = asyncio.run(run_load(directory, transfers, accounts, rate, seed, single=single))
+    result = asyncio.run(run_load(directory, transfers, accounts, rate, seed, single=single,
+                                  window=window))
     click.echo(print_result(result, json_path))
 
 

@@ -140,9 +140,11 @@ async def _post_single(client: httpx.AsyncClient, apis: list[str],
 
 async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: float = 0.0,
                    seed: int = 42, transfers_started: Any = None,
-                   single: bool = False) -> LoadResult:
+                   single: bool = False, window: int = 4000) -> LoadResult:
     """Run the load; ``transfers_started`` (e.g. a threading.Event) is set when the timed
-    transfer phase begins, so a test can inject faults under load."""
+    transfer phase begins, so a test can inject faults under load. At most ``window``
+    transactions are in flight (admitted, not yet final) over the whole network, as wallets
+    that wait for their payments keep it; 0 means no limit."""
     genesis, keys = load_network(directory)
     work = Workload(genesis, keys, seed=seed)
     apis = {v.bank_id: v.api for v in genesis.validators}
@@ -176,7 +178,16 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
                 refused += bad
                 accepted_ids[bank].extend(ids)
                 return
+            per_node = max(BATCH, window // len(apis)) if window > 0 else 0
+            final_seen = 0
             for start in range(0, len(envelopes), BATCH):
+                while per_node and len(accepted_ids[bank]) - final_seen > per_node:
+                    try:
+                        summary = await _latency(client, apis[bank], before[bank] + final_seen)
+                    except httpx.TransportError:
+                        break  # the node went away; its successor takes the rest
+                    final_seen += len(summary["samples_ms"])
+                    await asyncio.sleep(0.02)
                 if rate > 0:
                     target = started + (start * len(apis)) / rate
                     delay = target - time.monotonic()
@@ -195,9 +206,9 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
         finalized = len(samples)
         await asyncio.sleep(0.5)  # let the observer verify the last blocks
         statuses = []
-        for node in [*genesis.validators, *genesis.observers]:
+        for api in [*(v.api for v in genesis.validators), *(o.api for o in genesis.observers)]:
             try:
-                body = (await client.get(f"{node.api}/v1/status")).json()
+                body = (await client.get(f"{api}/v1/status")).json()
             except httpx.TransportError:
                 continue  # a node that is down (e.g. killed by a test) has nothing to say
             statuses.append({**body, **body.get("details", {})})

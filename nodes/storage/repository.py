@@ -345,6 +345,18 @@ class Repository:
         with self.engine.connect() as conn:
             return self._read_record(conn, key)
 
+    def put_records(self, puts: dict[str, bytes], deletes: Sequence[str] = ()) -> None:
+        """Store and delete several records in one durable transaction."""
+        for key in [*puts, *deletes]:
+            if key.startswith(_INTERNAL_PREFIX):
+                raise ValueError(f"record keys starting with {_INTERNAL_PREFIX!r} are reserved")
+        with self._writer.begin() as conn:
+            if deletes:
+                conn.execute(delete(schema.records).where(schema.records.c.key.in_(list(deletes))))
+            if puts:
+                conn.execute(self._upsert_record,
+                             [{"key": k, "value": bytes(v)} for k, v in puts.items()])
+
     def delete_record(self, key: str) -> None:
         """Remove a record (no error if absent)."""
         if key.startswith(_INTERNAL_PREFIX):

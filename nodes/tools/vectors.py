@@ -15,6 +15,8 @@ existing ones while they still verify against the current inputs, so the files s
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import hashlib
 import json
 import sys
@@ -22,7 +24,40 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from api.chain import ChainReader
 from api.sdk.builders import compute_identity_commitment
+from api.sdk.certificate import certificate_to_json
+from consensus.codec import Writer
+from consensus.messages import (
+    GENESIS_CHECKPOINT,
+    BlockReply,
+    Checkpoint,
+    CheckpointProof,
+    ClientRequest,
+    Commit,
+    CommitCertificate,
+    Endorsement,
+    Fetch,
+    Forward,
+    Message,
+    NewView,
+    Prepare,
+    PreparedCertificate,
+    PrePrepare,
+    Status,
+    ViewChange,
+)
+from consensus.quorums import Quorums
+from consensus.wire import (
+    checkpoint_signing_bytes,
+    commit_signing_bytes,
+    encode_message,
+    prepare_signing_bytes,
+    requests_hash,
+    signed,
+    signing_bytes,
+    write_checkpoint_proof,
+)
 from ledger.block import Block, BlockHeader, compute_list_proof, compute_list_root
 from ledger.chain_state import compute_account_leaf, compute_account_record_hash
 from ledger.codec import to_jsonable
@@ -30,7 +65,9 @@ from ledger.commitment.merkle_sum import EMPTY_LEAF, MerkleSumTree, compute_node
 from ledger.crypto.keys import Algorithm, PrivateKey, compute_account_id
 from ledger.crypto.sealing import SUITE_NAME, SealingPrivateKey, open_sealed, seal
 from ledger.encoding import b64u, canonical_json, tagged_hash, unb64u
+from ledger.genesis import create_genesis_state
 from ledger.model import Account
+from ledger.por.certificate import encode_certificate as por_encode_certificate
 from ledger.receipts import Receipt, compute_receipt_hash
 from ledger.rules.context import Effect
 from ledger.rules.issuance import compute_receipt_signing_bytes
@@ -43,6 +80,9 @@ from ledger.tx.envelope import (
     encode_transaction,
 )
 from ledger.types import AccountKind, AccountStatus, RiskTier
+from nodes.devnet import make_devnet
+from nodes.validator.certificates import encode_certificate
+from nodes.workload import Workload
 
 VECTORS_DIR = Path(__file__).resolve().parents[2] / "tests" / "vectors"
 CHAIN_ID = "ntdc-vectors"
@@ -630,7 +670,9 @@ def build_hpke(existing: Existing) -> dict[str, Any]:
                 record = None
         if record is None:
             record = seal(plaintext, {recipient: key.public_key()}, purpose)
-        ciphertext = unb64u(record["recipients"][recipient])
+        recipients = record["recipients"]
+        assert isinstance(recipients, dict)
+        ciphertext = unb64u(recipients[recipient])
         sealed.append({
             "purpose": purpose, "recipient": recipient,
             "recipient_private_key": key.export(),
@@ -649,6 +691,400 @@ def build_hpke(existing: Existing) -> dict[str, Any]:
                "aead_id": "0x0002", "enc_bytes": 1120, "tag_bytes": 16},
         sealed=sealed,
     )
+
+
+# --- consensus messages, certificates and receipt finality -------------------------------------
+# docs/protocol.md §14 and "Receipt finality proofs": a three-block devnet chain from fixed seeds,
+# the PBFT messages, commit certificates and checkpoint proofs over it (Ed25519 node keys, so every
+# signature is deterministic), and the receipt bundles the wallet API serves for it.
+
+PBFT_VECTOR_CONFIG = {"n": 4, "checkpoint_interval": 2, "log_window": 8}
+"""The network parameters the consensus vectors assume (checkpoints at every even height)."""
+
+
+def _message_json(value: Any) -> Any:
+    """A PBFT message or proof as JSON: bytes as lowercase hex, tuples as arrays."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _message_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, tuple | list):
+        return [_message_json(item) for item in value]
+    return value
+
+
+def _build_vector_chain() -> tuple[Any, list[list[Receipt]]]:
+    """Blocks 1-3 of a four-validator devnet: two registrations, a mint, then a transfer, a
+    transfer refused for funds and a redemption (three leaves: the trees are padded)."""
+    # The ledger test harness executes the blocks; this tool runs from a source checkout.
+    from tests.support.chain import Chain
+
+    genesis, keys = make_devnet(derive_seed("finality:devnet"), chain_id=CHAIN_ID)
+    # make_devnet draws HPKE sealing keys at random; fixed ones keep the genesis hash stable.
+    keys.bank_sealing = {b.bank_id: sealing_key(f"sealing:bank:{b.bank_id}")
+                         for b in genesis.banks}
+    keys.regulator_sealing = sealing_key("sealing:regulator")
+    genesis = genesis.model_copy(update={
+        "banks": [b.model_copy(update={"sealing_key": str(keys.bank_sealing[b.bank_id]
+                                                          .public_key())})
+                  for b in genesis.banks],
+        "sealing_keys": {"regulator": str(keys.regulator_sealing.public_key())}})
+    work = Workload(genesis, keys, seed=7)
+    chain = Chain(genesis, keys, create_genesis_state(genesis), work,
+                  parent=genesis.compute_hash().hex(), time_ms=genesis.genesis_time_ms)
+
+    def register(bank: str) -> tuple[Any, dict[str, Any]]:
+        holder, envelope = work.new_holder(bank)
+        # A placeholder dossier instead of the randomized HPKE one (the ledger does not open it).
+        body = {**envelope["body"], "dossier": _placeholder_record(
+            "kyc-dossier", [f"bank:{bank}", "regulator"])}
+        return holder, build_transaction(keys.bank_operator[bank], chain_id=CHAIN_ID,
+                                         kind="register_account", signer=f"bank:{bank}",
+                                         nonce=envelope["nonce"], body=body)
+
+    alice, register_alice = register("BANK-A")
+    bob, register_bob = register("BANK-B")
+    receipts = [chain.block(register_alice, register_bob), chain.block(work.mint(alice, 150_000))]
+    receipts.append(chain.block(work.transfer(alice, bob, 40_000, "三月房租 rent"),
+                                work.transfer(bob, alice, 1_000_000),
+                                work.redeem(alice, 10_000)))
+    return chain, receipts
+
+
+def _endorse(keys: list[PrivateKey], replicas: tuple[int, ...],
+             signing: Callable[[int], bytes]) -> tuple[Endorsement, ...]:
+    return tuple(Endorsement(r, keys[r].sign(signing(r))) for r in replicas)
+
+
+def _commit_certificate(keys: list[PrivateKey], view: int, height: int, digest: bytes,
+                        replicas: tuple[int, ...]) -> CommitCertificate:
+    return CommitCertificate(view, height, digest, _endorse(
+        keys, replicas, lambda r: commit_signing_bytes(view, height, digest, r)))
+
+
+def _checkpoint_proof(keys: list[PrivateKey], seq: int, digest: bytes,
+                      replicas: tuple[int, ...]) -> CheckpointProof:
+    return CheckpointProof(seq, digest, _endorse(
+        keys, replicas, lambda r: checkpoint_signing_bytes(seq, digest, r)))
+
+
+def _message_vector(name: str, msg: Message, author: int, keys: list[PrivateKey]) -> dict[str, Any]:
+    signed_msg = signed(msg, keys[author]) if not msg.signature else msg
+    vector: dict[str, Any] = {"name": name, "kind": int(msg.KIND), "author": author,
+                              "fields": _message_json(signed_msg)}
+    if isinstance(msg, PrePrepare):
+        vector["requests_hash_hex"] = requests_hash(msg.tx_ids).hex()
+    vector["signing_bytes_hex"] = signing_bytes(signed_msg).hex()
+    vector["signature"] = signed_msg.signature
+    vector["frame_hex"] = encode_message(signed_msg).hex()
+    return vector
+
+
+def _validators_json(genesis: Any, keys: list[PrivateKey]) -> list[dict[str, Any]]:
+    return [{"index": v.index, "bank_id": v.bank_id, "seed_hex": keys[v.index].raw.hex(),
+             "node_key": v.node_key, "public_key_hex": keys[v.index].public_key().raw.hex()}
+            for v in genesis.validators]
+
+
+def _quorum_table() -> list[dict[str, int]]:
+    return [{"n": n, "f": Quorums(n).f, "quorum": Quorums(n).quorum,
+             "prepares_needed": Quorums(n).prepares_needed, "weak": Quorums(n).weak}
+            for n in range(4, 14)]
+
+
+def _endorsement_vectors(keys: list[PrivateKey], endorsements: tuple[Endorsement, ...],
+                         signing: Callable[[int], bytes]) -> list[dict[str, Any]]:
+    return [{"replica": e.replica, "public_key": str(keys[e.replica].public_key()),
+             "signing_bytes_hex": signing(e.replica).hex(), "signature": e.signature}
+            for e in endorsements]
+
+
+def _with_endorsements(cert: CommitCertificate, commits: tuple[Endorsement, ...],
+                       **changes: Any) -> dict[str, Any]:
+    return certificate_to_json(dataclasses.replace(cert, commits=commits, **changes))
+
+
+def _flip_signature(signature: str) -> str:
+    raw = bytearray(unb64u(signature.partition(":")[2]))
+    raw[10] ^= 1
+    return "ed25519:" + b64u(bytes(raw))
+
+
+def _invalid_commit_certificates(cert: CommitCertificate, keys: list[PrivateKey],
+                                 stranger: PrivateKey) -> list[dict[str, Any]]:
+    e = {x.replica: x for x in cert.commits}
+    first, second, third = cert.commits
+    view, height, digest = cert.view, cert.height, cert.digest
+    other_view = _commit_certificate(keys, view + 1, height, digest, (1, 2, 3))
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("two endorsements; the quorum of n = 4 is 3",
+         _with_endorsements(cert, (first, second))),
+        ("replica 2 endorses twice", _with_endorsements(cert, (first, second, second))),
+        ("replica 4 is not a genesis validator (n = 4)", _with_endorsements(cert, (
+            first, second, Endorsement(4, keys[3].sign(commit_signing_bytes(view, height,
+                                                                            digest, 4)))))),
+        ("replica 3's signature filed under replica 0 (the signed bytes name the replica)",
+         _with_endorsements(cert, (Endorsement(0, e[3].signature), second, third))),
+        ("signed by a key that is not replica 3's node key", _with_endorsements(cert, (
+            first, second, Endorsement(3, stranger.sign(commit_signing_bytes(view, height,
+                                                                             digest, 3)))))),
+        ("one bit of a signature flipped", _with_endorsements(cert, (
+            first, Endorsement(second.replica, _flip_signature(second.signature)), third))),
+        (f"signatures over view {view + 1} presented as view {view}",
+         _with_endorsements(cert, other_view.commits)),
+        (f"signatures over height {height} presented as height {height - 1}",
+         _with_endorsements(cert, cert.commits, height=height - 1)),
+        ("a fourth, invalid endorsement spoils a quorum of valid ones",
+         _with_endorsements(cert, (*cert.commits, Endorsement(
+             0, _flip_signature(keys[0].sign(commit_signing_bytes(view, height, digest, 0))))))),
+        ("a COMMIT signature is not a PREPARE signature: PREPARE signing bytes",
+         _with_endorsements(cert, _endorse(keys, (1, 2, 3), lambda r: prepare_signing_bytes(
+             view, height, digest, r)))),
+    ]
+    return [{"why": why, "certificate": data} for why, data in cases]
+
+
+def _invalid_checkpoint_proofs(proof: CheckpointProof, keys: list[PrivateKey],
+                               interval: int) -> list[dict[str, Any]]:
+    first, second, third = proof.endorsements
+    seq, digest = proof.seq, proof.state_digest
+    later = _checkpoint_proof(keys, seq + interval, digest, (0, 1, 2))
+    cases: list[tuple[str, CheckpointProof]] = [
+        ("two endorsements; the quorum of n = 4 is 3", dataclasses.replace(
+            proof, endorsements=(first, second))),
+        ("replica 1 endorses twice", dataclasses.replace(
+            proof, endorsements=(first, second, second))),
+        ("signatures over another state digest", dataclasses.replace(
+            proof, state_digest=hashlib.sha256(digest).digest())),
+        ("signatures over a later height", dataclasses.replace(
+            later, endorsements=proof.endorsements)),
+        ("one bit of a signature flipped", dataclasses.replace(proof, endorsements=(
+            first, second, Endorsement(third.replica, _flip_signature(third.signature))))),
+        ("COMMIT signatures are not CHECKPOINT signatures", dataclasses.replace(
+            proof, endorsements=_endorse(keys, (0, 1, 2), lambda r: commit_signing_bytes(
+                0, seq, digest, r)))),
+    ]
+    out: list[dict[str, Any]] = [{"why": why, "checkpoint": por_encode_certificate(p),
+                                  "needs_interval": False} for why, p in cases]
+    # Valid signatures at a height where no checkpoint is taken: only a verifier that knows the
+    # network's interval K (a replica) can refuse it.
+    out.append({"why": f"seq {seq + 1} is not a multiple of the checkpoint interval {interval}",
+                "checkpoint": por_encode_certificate(_checkpoint_proof(keys, seq + 1, digest,
+                                                                       (0, 1, 2))),
+                "needs_interval": True})
+    return out
+
+
+class _VectorStore:
+    """The blocks and receipts of the vector chain, as ``api.chain.ChainReader`` reads them."""
+
+    def __init__(self, blocks: dict[int, Any], receipts: dict[int, list[Receipt]]) -> None:
+        self.blocks, self.receipts = blocks, receipts
+
+    def tip_height(self) -> int:
+        return max(self.blocks)
+
+    def get_block(self, height: int) -> Any:
+        return self.blocks.get(height)
+
+    def get_blocks(self, first: int, last: int) -> list[Any]:
+        return [self.blocks[h] for h in range(first, last + 1) if h in self.blocks]
+
+    def get_receipt(self, tx_id: str) -> Receipt | None:
+        return next((r for rs in self.receipts.values() for r in rs if r.tx_id == tx_id), None)
+
+    def get_receipts(self, height: int) -> list[Receipt]:
+        return self.receipts.get(height, [])
+
+    def get_history(self, account: str, limit: int = 50,
+                    before: tuple[int, int] | None = None) -> list[Receipt]:
+        return []
+
+
+def _invalid_bundles(bundles: list[dict[str, Any]], certificates: dict[int, CommitCertificate],
+                     stranger: PrivateKey) -> list[dict[str, Any]]:
+    """Tampered copies of the first receipt bundle of block 3, and the step that refuses each."""
+    base = next(b for b in bundles if b["receipt"]["height"] == 3 and b["receipt"]["index"] == 0)
+    other = next(b for b in bundles if b["receipt"]["height"] == 3 and b["receipt"]["index"] == 1)
+    cert = certificates[3]
+
+    def tampered(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        copy: dict[str, Any] = json.loads(json.dumps(base))
+        change(copy)
+        return copy
+
+    def set_path(name: str, level: int, **step: Any) -> Callable[[dict[str, Any]], None]:
+        return lambda b: b[name][level].update(step)
+
+    stranger_sig = stranger.sign(commit_signing_bytes(cert.view, cert.height, cert.digest, 3))
+    cases: list[tuple[str, str, Callable[[dict[str, Any]], None]]] = [
+        ("a header of another chain", "header",
+         lambda b: b["header"].update(chain_id="ntdc-other")),
+        ("no certificate (a node that cannot prove finality)", "certificate",
+         lambda b: b.update(certificate=None)),
+        ("the certificate of block 2", "certificate",
+         lambda b: b.update(certificate=certificate_to_json(certificates[2]))),
+        ("the header's state_root changed: the certificate signs another digest", "certificate",
+         lambda b: b["header"].update(state_root="00" * 32)),
+        ("two endorsements; the quorum of n = 4 is 3", "certificate",
+         lambda b: b["certificate"].update(commits=b["certificate"]["commits"][:2])),
+        ("an endorsement by a key outside genesis", "certificate",
+         lambda b: b["certificate"]["commits"][2].update(replica=3, signature=stranger_sig)),
+        ("the receipt says another height", "receipt", lambda b: b["receipt"].update(height=2)),
+        ("the receipt moved to index 1", "tx_path", lambda b: b["receipt"].update(index=1)),
+        ("a tx_proof sibling on the wrong side", "tx_path",
+         set_path("tx_proof", 0, left=not base["tx_proof"][0]["left"])),
+        ("a tx_proof sibling replaced", "tx_path",
+         set_path("tx_proof", 1, hash=EMPTY_LEAF.hex())),
+        ("an effect amount changed", "receipt_path",
+         lambda b: b["receipt"]["effects"][0].update(amount="4000000")),
+        ("the receipt status changed to rejected", "receipt_path",
+         lambda b: b["receipt"].update(status="rejected", reason="INSUFFICIENT_FUNDS")),
+        ("the transaction shown is another one", "transaction",
+         lambda b: b.update(transaction=other["transaction"])),
+        ("the transaction's signature altered", "transaction",
+         lambda b: b["transaction"].update(signature=_flip_signature(
+             base["transaction"]["signature"]))),
+    ]
+    return [{"why": why, "fails_at": step, "bundle": tampered(change)}
+            for why, step, change in cases]
+
+
+def build_consensus_and_finality() -> dict[str, dict[str, Any]]:
+    """consensus_messages.json, consensus_certificates.json and finality_receipts.json."""
+    from nodes.storage.repository import StoredBlock
+
+    chain, receipts = _build_vector_chain()
+    genesis, keys = chain.genesis, chain.keys.node_keys
+    blocks = chain.blocks
+    digests = {b.header.height: b.header.compute_hash() for b in blocks}
+    state_root_2 = bytes.fromhex(blocks[1].header.state_root)
+    interval = PBFT_VECTOR_CONFIG["checkpoint_interval"]
+    stranger = ed25519_key("finality:not-a-validator")
+
+    # Blocks 1 and 2 commit in view 0. Block 3 is proposed and prepared in view 0, then primary 0
+    # fails; view 1 (primary 1) re-proposes it and commits it without replica 0.
+    certificates = {1: _commit_certificate(keys, 0, 1, digests[1], (0, 1, 2)),
+                    2: _commit_certificate(keys, 0, 2, digests[2], (0, 1, 2)),
+                    3: _commit_certificate(keys, 1, 3, digests[3], (1, 2, 3))}
+    checkpoint = _checkpoint_proof(keys, 2, state_root_2, (0, 1, 2))
+    block3 = blocks[2]
+    payload3 = block3.encode()
+    tx_ids3 = tuple(bytes.fromhex(r.tx_id) for r in receipts[2])
+    pre_prepare = signed(PrePrepare(0, 3, digests[3], tx_ids3, payload3), keys[0])
+    prepares = _endorse(keys, (1, 2), lambda r: prepare_signing_bytes(0, 3, digests[3], r))
+    prepared = PreparedCertificate(0, 3, digests[3], requests_hash(tx_ids3),
+                                   pre_prepare.signature, prepares)
+    view_changes = tuple(signed(ViewChange(1, checkpoint, (prepared,), r), keys[r])
+                         for r in (1, 2, 3))
+    reproposal = PrePrepare(1, 3, digests[3], tx_ids3, payload3)
+    new_view = NewView(1, view_changes, (signed(reproposal, keys[1]),))
+    forwarded = ClientRequest(tx_ids3[2], block3.txs[2])
+    messages = [
+        _message_vector("FORWARD", Forward(3, (forwarded,)), 3, keys),
+        _message_vector("PRE-PREPARE", pre_prepare, 0, keys),
+        _message_vector("PREPARE", Prepare(0, 3, digests[3], 1), 1, keys),
+        _message_vector("COMMIT", Commit(1, 3, digests[3], 2), 2, keys),
+        _message_vector("CHECKPOINT", Checkpoint(2, state_root_2, 0), 0, keys),
+        _message_vector("VIEW-CHANGE", view_changes[1], 2, keys),
+        _message_vector("NEW-VIEW", new_view, 1, keys),
+        _message_vector("STATUS", Status(1, False, 3, checkpoint, 3), 3, keys),
+        _message_vector("FETCH", Fetch(1, 3, 0), 0, keys),
+        _message_vector("BLOCK (committed, with its certificate)", BlockReply(
+            3, digests[3], payload3, tx_ids3, certificates[3], 2), 2, keys),
+        _message_vector("BLOCK (in flight, without certificate)", BlockReply(
+            3, digests[3], payload3, tx_ids3, None, 1), 1, keys),
+    ]
+    validators = _validators_json(genesis, keys)
+    messages_file = _file(
+        "Every PBFT message kind (docs/protocol.md §14): its fields (bytes as lowercase hex), "
+        "the exact signing bytes, the author's Ed25519 signature (deterministic: recompute it "
+        "from the seed) and the network frame. The messages concern block 3 of "
+        "finality_receipts.json: proposed and prepared in view 0, re-proposed by the primary of "
+        "view 1 after a view change, with the stable checkpoint at height 2 (network parameters "
+        "in pbft_config).",
+        chain_id=CHAIN_ID, pbft_config=PBFT_VECTOR_CONFIG, validators=validators,
+        messages=messages,
+    )
+
+    commit = certificates[3]
+
+    def commit_signing(replica: int) -> bytes:
+        return commit_signing_bytes(commit.view, commit.height, commit.digest, replica)
+
+    def checkpoint_signing(replica: int) -> bytes:
+        return checkpoint_signing_bytes(checkpoint.seq, checkpoint.state_digest, replica)
+
+    all_four = _commit_certificate(keys, commit.view, commit.height, commit.digest, (3, 0, 2, 1))
+    certificates_file = _file(
+        "Commit certificates and checkpoint proofs (docs/protocol.md §14): the binary layout, "
+        "the JSON form, each endorsement's signing bytes and signature, the quorum for each n, "
+        "and certificates every verifier must refuse. The commit certificate is block 3's of "
+        "finality_receipts.json (digest = its header hash); the checkpoint proof certifies the "
+        "state root after block 2.",
+        chain_id=CHAIN_ID, pbft_config=PBFT_VECTOR_CONFIG, validators=validators,
+        quorums=_quorum_table(),
+        commit_certificate={
+            "header": block3.header.to_json(), "header_hash_hex": digests[3].hex(),
+            "view": commit.view, "height": commit.height, "digest_hex": commit.digest.hex(),
+            "endorsements": _endorsement_vectors(keys, commit.commits, commit_signing),
+            "encoded_hex": encode_certificate(commit).hex(),
+            "json": certificate_to_json(commit)},
+        valid_commit_certificates=[
+            {"why": "all four validators, in no particular order",
+             "certificate": certificate_to_json(all_four)}],
+        invalid_commit_certificates=_invalid_commit_certificates(commit, keys, stranger),
+        checkpoint_proof={
+            "seq": checkpoint.seq, "state_digest_hex": checkpoint.state_digest.hex(),
+            "endorsements": _endorsement_vectors(keys, checkpoint.endorsements,
+                                                 checkpoint_signing),
+            "encoded_hex": _encode_checkpoint_proof(checkpoint).hex(),
+            "json": por_encode_certificate(checkpoint)},
+        genesis_checkpoint={"json": por_encode_certificate(GENESIS_CHECKPOINT),
+                            "encoded_hex": _encode_checkpoint_proof(GENESIS_CHECKPOINT).hex()},
+        invalid_checkpoint_proofs=_invalid_checkpoint_proofs(checkpoint, keys, interval),
+    )
+
+    stored = {b.header.height: StoredBlock(b.header.height, digests[b.header.height].hex(),
+                                           b.header, b.encode(),
+                                           encode_certificate(certificates[b.header.height]))
+              for b in blocks}
+    reader = ChainReader(_VectorStore(stored, {rs[0].height: rs for rs in receipts}))
+    bundles: list[dict[str, Any]] = []
+    for block_receipts in receipts:
+        for receipt in block_receipts:
+            bundle = reader.get_receipt_bundle(receipt)
+            assert bundle is not None  # every block of the vector chain is stored
+            bundles.append({"tx_id": receipt.tx_id,
+                            "receipt_hash_hex": compute_receipt_hash(receipt).hex(),
+                            "bundle": bundle})
+    finality_file = _file(
+        "Receipt finality proofs (docs/protocol.md §15, 'Receipt finality proofs'): a genesis "
+        "document (the trust anchor), the three blocks of a four-validator chain with their "
+        "commit certificates, and the receipt bundle GET /v1/transactions/{tx_id} returns for "
+        "every transaction (tree sizes 2, 1 and 3), each of which verifies; then tampered "
+        "bundles, each refused at the step named in fails_at.",
+        genesis=genesis.model_dump(mode="json"),
+        genesis_hash_hex=genesis.compute_hash().hex(),
+        validators=[{k: v[k] for k in ("index", "bank_id", "node_key")} for v in validators],
+        quorum=Quorums(genesis.n).quorum,
+        blocks=[{"header": b.header.to_json(), "header_hash_hex": digests[b.header.height].hex(),
+                 "certificate": certificate_to_json(certificates[b.header.height]),
+                 "certificate_encoded_hex": encode_certificate(
+                     certificates[b.header.height]).hex()}
+                for b in blocks],
+        bundles=bundles,
+        invalid_bundles=_invalid_bundles([b["bundle"] for b in bundles], certificates, stranger),
+    )
+    return {"consensus_messages.json": messages_file,
+            "consensus_certificates.json": certificates_file,
+            "finality_receipts.json": finality_file}
+
+
+def _encode_checkpoint_proof(proof: CheckpointProof) -> bytes:
+    writer = Writer()
+    write_checkpoint_proof(writer, proof)
+    return writer.getvalue()
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -672,6 +1108,17 @@ def build_all(existing: dict[str, Existing] | None = None) -> dict[str, str]:
         "state.json": build_state,
         "hpke.json": lambda: build_hpke(existing.get("hpke.json", {})),
     }
+    chain_files: dict[str, dict[str, Any]] = {}
+
+    def chain_file(name: str) -> dict[str, Any]:
+        # The three consensus and finality files come from one chain; build it once.
+        if not chain_files:
+            chain_files.update(build_consensus_and_finality())
+        return chain_files[name]
+
+    for name in ("consensus_messages.json", "consensus_certificates.json",
+                 "finality_receipts.json"):
+        builders[name] = functools.partial(chain_file, name)
     return {name: render(build()) for name, build in builders.items()}
 
 

@@ -77,8 +77,13 @@ class SupervisionConfig:
     window_ms: int = 0
     """How far back the window reaches in block time (0: the longest analytics window)."""
     max_window_transfers: int = 50_000
-    analytics_every_blocks: int = 50
     analytics_every_ms: int = 3_600_000
+    """Run at most about hourly (block time): a run over a full window costs seconds of CPU."""
+    analytics_every_blocks: int = 10_000
+    """…or after this many blocks, whichever comes first (bursts of block production)."""
+    max_alerts_per_run: int = 1_000
+    """New or grown alerts stored per run (findings in ``compute_alerts`` order); the rest
+    wait for the next run, so a pathological graph cannot flood the case queue at once."""
     calendar: BusinessCalendar = TAIWAN_CALENDAR
 
     def get_window_ms(self) -> int:
@@ -114,6 +119,8 @@ class AlertQueue:
         self.degraded = ""
         """Why the queue stopped storing (empty while healthy)."""
         self.analytics_runs = 0
+        self.analytics_truncated = 0
+        """Findings left out of runs by ``max_alerts_per_run`` since this process started."""
         self._executor = (ThreadPoolExecutor(1, thread_name_prefix="ntdc-analytics")
                           if background else None)
 
@@ -200,7 +207,13 @@ class AlertQueue:
         by_tx = {w.transfer.tx_id: w for w in window}
         found = compute_alerts([w.transfer for w in window], self.config.analytics)
         candidates = [compute_analytics_candidate(a, height, time_ms, by_tx) for a in found]
-        self.store.save_analytics_run(height, time_ms, candidates, self.now_ms())
+        limit = self.config.max_alerts_per_run
+        _, left = self.store.save_analytics_run(height, time_ms, candidates, self.now_ms(),
+                                                max_changes=limit)
+        if left:
+            self.analytics_truncated += left
+            log.warning("analytics at block %d: %d new findings stored, %d left for the next "
+                        "run", height, limit, left)
         self.analytics_runs += 1
         self.analytics_height = height
 
@@ -230,6 +243,7 @@ class AlertQueue:
         return {
             "seen_height": self.seen_height, "flags_height": self.flags_height,
             "analytics_height": self.analytics_height, "analytics_runs": self.analytics_runs,
+            "analytics_truncated": self.analytics_truncated,
             "window_transfers": len(self.window), "window_ms": self.window.window_ms,
             "max_window_transfers": self.window.max_transfers,
             "degraded": self.degraded, "cases": self.store.count_by_status(),

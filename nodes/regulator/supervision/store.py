@@ -184,59 +184,84 @@ class SupervisionStore:
         """Store a block's flag and order alerts (each once) and mark the block done; returns
         how many alerts are new."""
         with self._writer.begin() as conn:
-            new = sum(self._insert(conn, c, now_ms) for c in candidates)
+            new = self._insert(conn, candidates, now_ms)
             self._set_progress(conn, **{FLAGS_HEIGHT: height})
         return new
 
     def save_analytics_run(self, height: int, time_ms: int,
-                           candidates: Sequence[AlertCandidate], now_ms: int) -> int:
-        """Store an analytics run's findings (new alerts, or new evidence for open ones) and
-        mark the run done; returns how many alerts are new or grew."""
+                           candidates: Sequence[AlertCandidate], now_ms: int,
+                           max_changes: int | None = None) -> tuple[int, int]:
+        """Store an analytics run's findings in order (new alerts, or new evidence for open
+        ones), at most ``max_changes`` of them, and mark the run done; returns how many alerts
+        are new or grew, and how many findings were left for a later run."""
+        changed = examined = 0
         with self._writer.begin() as conn:
-            changed = sum(self._merge_or_insert(conn, c, now_ms) for c in candidates)
+            for candidate in candidates:
+                if max_changes is not None and changed >= max_changes:
+                    break
+                changed += self._merge_or_insert(conn, candidate, now_ms)
+                examined += 1
             self._set_progress(conn, **{ANALYTICS_HEIGHT: height, ANALYTICS_TIME_MS: time_ms})
-        return changed
+        return changed, len(candidates) - examined
 
-    def _insert(self, conn: Connection, c: AlertCandidate, now_ms: int) -> int:
-        alert_id = c.alert_id
-        if conn.execute(select(t.alerts.c.seq).where(t.alerts.c.alert_id == alert_id)).first():
+    def _insert(self, conn: Connection, candidates: Sequence[AlertCandidate],
+                now_ms: int) -> int:
+        """Insert the candidates not stored yet, a few statements for the whole batch (a busy
+        block raises hundreds of flags)."""
+        a = t.alerts
+        wanted = {c.alert_id: c for c in candidates}
+        for chunk in _chunks(list(wanted)):
+            for known in conn.execute(select(a.c.alert_id).where(a.c.alert_id.in_(chunk))):
+                del wanted[known[0]]
+        if not wanted:
             return 0
-        status = get_initial_status(c.category)
-        evidence = sorted({e.tx_id: e for e in c.evidence}.values(),
-                          key=lambda e: (e.height, e.index))
-        result = conn.execute(insert(t.alerts).values(
-            alert_id=alert_id, source=c.source.value, rule=c.rule, category=c.category.value,
-            height=c.height, time_ms=c.time_ms, start_ms=evidence[0].time_ms,
-            end_ms=evidence[-1].time_ms, amount=str(sum(e.amount for e in evidence)),
-            accounts=_dumps(list(c.accounts)), counterparties=_dumps(list(c.counterparties)),
-            tx_ids=_dumps([e.tx_id for e in evidence]), summary=c.summary,
-            details=_dumps(c.details), status=status.value, status_at_ms=now_ms,
-            status_by=OBSERVER_ACTOR, created_at_ms=now_ms))
-        seq = int(result.inserted_primary_key[0])
-        self._add_accounts(conn, seq, c.accounts, c.counterparties, set())
-        self._add_evidence(conn, seq, evidence)
-        conn.execute(insert(t.case_events).values(
-            seq=seq, at_ms=now_ms, actor=OBSERVER_ACTOR, from_status=None,
-            to_status=status.value, note=f"alert raised at block {c.height}: {c.summary}"))
-        return 1
+        rows, evidence_of = [], {}
+        for alert_id, c in wanted.items():
+            evidence = sorted({e.tx_id: e for e in c.evidence}.values(),
+                              key=lambda e: (e.height, e.index))
+            evidence_of[alert_id] = evidence
+            rows.append({
+                "alert_id": alert_id, "source": c.source.value, "rule": c.rule,
+                "category": c.category.value, "height": c.height, "time_ms": c.time_ms,
+                "start_ms": evidence[0].time_ms, "end_ms": evidence[-1].time_ms,
+                "amount": str(sum(e.amount for e in evidence)),
+                "accounts": _dumps(list(c.accounts)),
+                "counterparties": _dumps(list(c.counterparties)),
+                "tx_ids": _dumps([e.tx_id for e in evidence]), "summary": c.summary,
+                "details": _dumps(c.details), "status": get_initial_status(c.category).value,
+                "status_at_ms": now_ms, "status_by": OBSERVER_ACTOR, "created_at_ms": now_ms})
+        conn.execute(insert(a), rows)
+        seqs: dict[str, int] = {}
+        for chunk in _chunks(list(wanted)):
+            for alert_id, seq in conn.execute(select(a.c.alert_id, a.c.seq)
+                                              .where(a.c.alert_id.in_(chunk))):
+                seqs[alert_id] = int(seq)
+        accounts, evidence_rows, events = [], [], []
+        for alert_id, c in wanted.items():
+            seq = seqs[alert_id]
+            accounts += self._account_rows(seq, c.accounts, c.counterparties)
+            evidence_rows += self._evidence_rows(seq, evidence_of[alert_id])
+            events.append({"seq": seq, "at_ms": now_ms, "actor": OBSERVER_ACTOR,
+                           "from_status": None,
+                           "to_status": get_initial_status(c.category).value,
+                           "note": f"alert raised at block {c.height}: {c.summary}"})
+        if accounts:
+            conn.execute(insert(t.alert_accounts), accounts)
+        conn.execute(insert(t.evidence), evidence_rows)
+        conn.execute(insert(t.case_events), events)
+        return len(rows)
 
     @staticmethod
-    def _add_accounts(conn: Connection, seq: int, accounts: Sequence[str],
-                      counterparties: Sequence[str], known: set[str]) -> None:
-        rows = {}
-        for account in counterparties:
-            rows[account] = "counterparty"
-        for account in accounts:
-            rows[account] = "subject"
-        fresh = [{"seq": seq, "account": a, "role": r} for a, r in rows.items() if a not in known]
-        if fresh:
-            conn.execute(insert(t.alert_accounts), fresh)
+    def _account_rows(seq: int, accounts: Sequence[str],
+                      counterparties: Sequence[str]) -> list[dict[str, Any]]:
+        roles = dict.fromkeys(counterparties, "counterparty")
+        roles.update(dict.fromkeys(accounts, "subject"))  # a subject is never a counterparty
+        return [{"seq": seq, "account": a, "role": r} for a, r in roles.items()]
 
     @staticmethod
-    def _add_evidence(conn: Connection, seq: int, evidence: Sequence[Evidence]) -> None:
-        conn.execute(insert(t.evidence), [
-            {"seq": seq, "tx_id": e.tx_id, "height": e.height, "idx": e.index,
-             "time_ms": e.time_ms, "amount": str(e.amount)} for e in evidence])
+    def _evidence_rows(seq: int, evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
+        return [{"seq": seq, "tx_id": e.tx_id, "height": e.height, "idx": e.index,
+                 "time_ms": e.time_ms, "amount": str(e.amount)} for e in evidence]
 
     def _merge_or_insert(self, conn: Connection, c: AlertCandidate, now_ms: int) -> int:
         tx_ids = sorted({e.tx_id for e in c.evidence})
@@ -259,7 +284,7 @@ class SupervisionStore:
                 if CaseStatus(row.status) not in TERMINAL:
                     self._grow(conn, _record(row), c, now_ms)
                     return 1
-        return self._insert(conn, c, now_ms)
+        return self._insert(conn, [c], now_ms)
 
     def _grow(self, conn: Connection, alert: AlertRecord, c: AlertCandidate, now_ms: int) -> None:
         """Add a finding's new transfers (and counterparties) to an open alert."""
@@ -267,15 +292,18 @@ class SupervisionStore:
                                  .where(t.evidence.c.seq == alert.seq)).scalars())
         fresh = sorted({e.tx_id: e for e in c.evidence if e.tx_id not in known}.values(),
                        key=lambda e: (e.height, e.index))
-        self._add_evidence(conn, alert.seq, fresh)
+        if fresh:
+            conn.execute(insert(t.evidence), self._evidence_rows(alert.seq, fresh))
         rows = conn.execute(select(t.evidence.c.tx_id, t.evidence.c.time_ms,
                                    t.evidence.c.amount)
                             .where(t.evidence.c.seq == alert.seq)
                             .order_by(t.evidence.c.height, t.evidence.c.idx)).all()
         counterparties = list(dict.fromkeys([*alert.counterparties, *c.counterparties]))
         known_accounts = set(alert.accounts) | set(alert.counterparties)
-        self._add_accounts(conn, alert.seq, (), [a for a in counterparties
-                                                 if a not in known_accounts], known_accounts)
+        joined = self._account_rows(alert.seq, (), [a for a in counterparties
+                                                    if a not in known_accounts])
+        if joined:
+            conn.execute(insert(t.alert_accounts), joined)
         conn.execute(update(t.alerts).where(t.alerts.c.seq == alert.seq).values(
             tx_ids=_dumps([r.tx_id for r in rows]), start_ms=rows[0].time_ms,
             end_ms=rows[-1].time_ms, amount=str(sum(int(r.amount) for r in rows)),

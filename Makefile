@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test lint typecheck unit demo bench sim clean
+.PHONY: test lint unit demo bench sim clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,7 @@ $(BIN)/.installed: pyproject.toml
 lint: $(BIN)/.installed
 	$(BIN)/ruff check ledger consensus nodes api tests
 	$(BIN)/mypy ledger consensus
+	$(BIN)/mypy nodes api
 
 unit: $(BIN)/.installed
 	$(BIN)/pytest -q
@@ -25,6 +26,8 @@ demo: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/ntdc bench-ledger
+	$(BIN)/ntdc bench-storage
+	$(BIN)/ntdc bench-por --accounts 10000
 
 sim: $(BIN)/.installed
 	$(BIN)/pytest -q tests/consensus -k simulation --sim-seeds 300

@@ -49,6 +49,8 @@ class LedgerApp:
         self.cache = cache
         self.tip_hash = tip_hash or genesis.compute_hash()
         self._spec: _Speculative | None = None
+        self._committed_root = state.compute_state_root()
+        """State root at the committed height (a speculative block never changes it)."""
         self.listeners: list[CommitListener] = []
         self.skew_ms = int(state.get_param("max_block_time_skew_ms"))
 
@@ -57,10 +59,8 @@ class LedgerApp:
         return self.state.height - (1 if self._spec is not None else 0)
 
     def state_digest(self) -> bytes:
-        """State root at the committed height (never of a speculative block)."""
-        if self._spec is not None:
-            raise RuntimeError("state digest asked while a block is speculative")
-        return self.state.compute_state_root()
+        """State root at the committed height, even while a speculative block is open."""
+        return self._committed_root
 
     def committed_block(self, height: int) -> tuple[bytes, CommitCertificate] | None:
         """(payload, certificate) of a committed block, for peers catching up."""
@@ -160,5 +160,6 @@ class LedgerApp:
         self._spec = None
         self.store.save_block(spec.block, cert_bytes, spec.receipts, self.state)  # type: ignore[attr-defined]
         self.tip_hash = spec.digest
+        self._committed_root = bytes.fromhex(spec.block.header.state_root)
         for listener in self.listeners:
             listener(spec.block, spec.receipts, cert_bytes)

@@ -62,6 +62,8 @@ from nodes.regulator.supervision.window import TransferWindow
 
 log = logging.getLogger("ntdc.supervision")
 
+_MAX_EXAMINED = 200_000
+
 
 def _default_window_ms(params: AnalyticsParams) -> int:
     return max(params.cycle_window_ms, params.scatter_window_ms, params.gather_window_ms,
@@ -121,6 +123,8 @@ class AlertQueue:
         self.analytics_runs = 0
         self.analytics_truncated = 0
         """Findings left out of runs by ``max_alerts_per_run`` since this process started."""
+        self._examined: set[str] = set()
+        """Ids of findings already examined by the store (touched by the analytics thread)."""
         self._executor = (ThreadPoolExecutor(1, thread_name_prefix="ntdc-analytics")
                           if background else None)
 
@@ -207,9 +211,15 @@ class AlertQueue:
         by_tx = {w.transfer.tx_id: w for w in window}
         found = compute_alerts([w.transfer for w in window], self.config.analytics)
         candidates = [compute_analytics_candidate(a, height, time_ms, by_tx) for a in found]
+        # A finding this process already stored or matched is found again at every run while
+        # its transfers stay in the window; storing it again would change nothing.
+        fresh = [c for c in candidates if c.alert_id not in self._examined]
         limit = self.config.max_alerts_per_run
-        _, left = self.store.save_analytics_run(height, time_ms, candidates, self.now_ms(),
+        _, left = self.store.save_analytics_run(height, time_ms, fresh, self.now_ms(),
                                                 max_changes=limit)
+        if len(self._examined) > _MAX_EXAMINED:
+            self._examined.clear()  # bounded memory; the store still deduplicates
+        self._examined.update(c.alert_id for c in fresh[:len(fresh) - left])
         if left:
             self.analytics_truncated += left
             log.warning("analytics at block %d: %d new findings stored, %d left for the next "

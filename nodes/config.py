@@ -27,7 +27,7 @@ class NodeConfig(BaseModel):
     bank_id: str = ""
     operator_key_file: str = ""
     sealing_key_file: str = ""
-    batch_max: int = 500
+    batch_max: int = 1000
     batch_wait_ms: int = 10
     checkpoint_interval: int = 16
     log_window: int = 64

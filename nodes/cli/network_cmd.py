@@ -73,7 +73,7 @@ def down_command(directory: Path) -> None:
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None)
 @click.option("--single", is_flag=True,
               help="One HTTP request per transaction (default: batches of 250).")
-@click.option("--window", default=4000, show_default=True,
+@click.option("--window", default=8000, show_default=True,
               help="Most transactions in flight (admitted, not yet final); 0 = no limit.")
 def load_command(directory: Path, transfers: int, accounts: int, rate: float, seed: int,
                  json_path: Path | None, single: bool, window: int) -> None:

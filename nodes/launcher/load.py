@@ -140,7 +140,7 @@ async def _post_single(client: httpx.AsyncClient, apis: list[str],
 
 async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: float = 0.0,
                    seed: int = 42, transfers_started: Any = None,
-                   single: bool = False, window: int = 4000) -> LoadResult:
+                   single: bool = False, window: int = 8000) -> LoadResult:
     """Run the load; ``transfers_started`` (e.g. a threading.Event) is set when the timed
     transfer phase begins, so a test can inject faults under load. At most ``window``
     transactions are in flight (admitted, not yet final) over the whole network, as wallets

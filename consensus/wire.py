@@ -188,6 +188,21 @@ def read_commit_certificate(r: Reader) -> CommitCertificate:
     return CommitCertificate(_r_int(r), _r_int(r), _r_digest(r), _r_endorsements(r))
 
 
+def encode_commit_certificate(cert: CommitCertificate) -> bytes:
+    """A commit certificate on its own (how nodes store and ship it beside a block)."""
+    w = Writer()
+    write_commit_certificate(w, cert)
+    return w.getvalue()
+
+
+def decode_commit_certificate(data: bytes) -> CommitCertificate:
+    """Inverse of ``encode_commit_certificate``; raises DecodeError on anything else."""
+    r = Reader(data)
+    cert = read_commit_certificate(r)
+    r.done()
+    return cert
+
+
 # ---------------------------------------------------------------- bodies without signature
 
 

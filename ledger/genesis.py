@@ -93,6 +93,26 @@ class Genesis(BaseModel):
         return len(self.validators)
 
 
+class ValidatorKeys:
+    """Checks validators' node-key signatures against genesis, by validator ``index``
+    (a ``consensus.signing.Verifier``: replicas, the observer and wallets use this one class)."""
+
+    def __init__(self, genesis: Genesis) -> None:
+        from ledger.crypto.keys import KeyError_, PublicKey
+
+        self.keys: dict[int, PublicKey] = {}
+        for v in genesis.validators:
+            try:
+                self.keys[v.index] = PublicKey.parse(v.node_key)
+            except KeyError_:
+                continue  # a validator with an unusable key can never endorse anything
+
+    def verify(self, node_index: int, signature: str, data: bytes) -> bool:
+        """True only if ``signature`` is validator ``node_index``'s signature of ``data``."""
+        key = self.keys.get(node_index)
+        return key is not None and key.verify(signature, data)
+
+
 def create_genesis_state(genesis: Genesis) -> LedgerState:
     """State at height 0."""
     state = LedgerState(genesis.chain_id)

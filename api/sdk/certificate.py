@@ -6,9 +6,8 @@ A certificate proves a block final: quorum-many validators signed PBFT COMMIT me
 this module adds the two adapters around it:
 
 * ``decode_stored_certificate`` — the bytes a node stores with each block
-  (``consensus.wire`` commit-cert layout: view u64 | height u64 | digest blob | list(replica u32 |
-  sig)). ADAPTER: if the runtime stores certificates in another framing, change only this
-  function and ``encode_stored_certificate``.
+  (``consensus.wire.encode_commit_certificate``: view u64 | height u64 | digest blob |
+  list(replica u32 | sig)).
 * ``certificate_to_json`` / ``certificate_from_json`` — the form the HTTP APIs carry.
 """
 
@@ -17,12 +16,15 @@ from __future__ import annotations
 from typing import Any
 
 from consensus.certificates import verify_certificate
-from consensus.codec import DecodeError, Reader, Writer
+from consensus.codec import DecodeError
 from consensus.messages import CommitCertificate, Endorsement
 from consensus.quorums import Quorums
-from consensus.wire import commit_signing_bytes, read_commit_certificate, write_commit_certificate
-from ledger.crypto.keys import KeyError_, PublicKey
-from ledger.genesis import Genesis
+from consensus.wire import (
+    commit_signing_bytes,
+    decode_commit_certificate,
+    encode_commit_certificate,
+)
+from ledger.genesis import Genesis, ValidatorKeys
 
 
 class CertificateFormatError(ValueError):
@@ -30,10 +32,8 @@ class CertificateFormatError(ValueError):
 
 
 def encode_stored_certificate(cert: CommitCertificate) -> bytes:
-    """The bytes stored beside a block (ADAPTER, see module docstring)."""
-    w = Writer()
-    write_commit_certificate(w, cert)
-    return w.getvalue()
+    """The bytes stored beside a block."""
+    return encode_commit_certificate(cert)
 
 
 def decode_stored_certificate(data: bytes) -> CommitCertificate | None:
@@ -41,9 +41,7 @@ def decode_stored_certificate(data: bytes) -> CommitCertificate | None:
     if not data:
         return None
     try:
-        r = Reader(data)
-        cert = read_commit_certificate(r)
-        r.done()
+        cert = decode_commit_certificate(data)
     except DecodeError as exc:
         raise CertificateFormatError(f"stored certificate cannot be decoded: {exc}") from None
     return cert
@@ -70,20 +68,8 @@ def certificate_from_json(data: dict[str, Any]) -> CommitCertificate:
         raise CertificateFormatError(f"malformed certificate: {exc}") from None
 
 
-class GenesisVerifier:
-    """``consensus.signing.Verifier`` over the validator node keys named in a genesis."""
-
-    def __init__(self, genesis: Genesis) -> None:
-        self.keys: dict[int, PublicKey] = {}
-        for v in genesis.validators:
-            try:
-                self.keys[v.index] = PublicKey.parse(v.node_key)
-            except KeyError_:
-                continue  # a validator with an unusable key can never endorse anything
-
-    def verify(self, node_index: int, signature: str, data: bytes) -> bool:
-        key = self.keys.get(node_index)
-        return key is not None and key.verify(signature, data)
+GenesisVerifier = ValidatorKeys
+"""The one genesis-keyed validator signature check (``ledger.genesis.ValidatorKeys``)."""
 
 
 def is_certificate_valid(cert: CommitCertificate, genesis: Genesis) -> bool:

@@ -1,50 +1,33 @@
-"""Commit certificates as stored and shipped bytes, and checking them against genesis keys.
+"""Commit certificates as nodes store and ship them, and checking them against genesis keys.
 
-certificate bytes = the ``consensus.wire`` commit-certificate layout (docs/protocol.md).
+certificate bytes = ``consensus.wire.encode_commit_certificate`` (docs/protocol.md §14.6);
+validator signatures are checked with ``ledger.genesis.ValidatorKeys``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from consensus.certificates import verify_certificate
-from consensus.codec import DecodeError, Reader, Writer
+from consensus.codec import DecodeError
 from consensus.messages import CommitCertificate
-from consensus.wire import read_commit_certificate, write_commit_certificate
-from ledger.crypto.keys import PublicKey
-from ledger.genesis import Genesis
+from consensus.wire import decode_commit_certificate, encode_commit_certificate
+from ledger.genesis import Genesis, ValidatorKeys
 
-
-def encode_certificate(cert: CommitCertificate) -> bytes:
-    writer = Writer()
-    write_commit_certificate(writer, cert)
-    return writer.getvalue()
+encode_certificate = encode_commit_certificate
 
 
 def decode_certificate(data: bytes) -> CommitCertificate | None:
     """The certificate, or None if the bytes are not one."""
     try:
-        reader = Reader(data)
-        cert = read_commit_certificate(reader)
-        reader.done()
+        return decode_commit_certificate(data)
     except (DecodeError, ValueError):
         return None
-    return cert
 
 
-class GenesisVerifier:
-    """Checks a validator's signature with the node key genesis gives it."""
-
-    def __init__(self, genesis: Genesis) -> None:
-        self._keys = [PublicKey.parse(v.node_key) for v in genesis.validators]
-
-    def verify(self, node_index: int, signature: str, data: bytes) -> bool:
-        if not 0 <= node_index < len(self._keys):
-            return False
-        return self._keys[node_index].verify(signature, data)
-
-
-def make_certificate_check(genesis: Genesis):  # type: ignore[no-untyped-def]
+def make_certificate_check(genesis: Genesis) -> Callable[[int, bytes, bytes], bool]:
     """(height, header hash, certificate bytes) -> bool, for observers and wallets."""
-    verifier = GenesisVerifier(genesis)
+    verifier = ValidatorKeys(genesis)
     n = len(genesis.validators)
 
     def check(height: int, digest: bytes, data: bytes) -> bool:

@@ -21,7 +21,7 @@ from consensus.output import Output
 from consensus.replica import Replica
 from ledger.chain_state import LedgerState
 from ledger.crypto.keys import PrivateKey
-from ledger.genesis import Genesis
+from ledger.genesis import Genesis, ValidatorKeys
 from ledger.tx.envelope import SignedTx
 from nodes.config import NodeConfig
 from nodes.metrics import NodeMetrics
@@ -29,7 +29,6 @@ from nodes.net.feed import decode_sync
 from nodes.net.frames import Channel, FrameError
 from nodes.net.transport import PeerInfo, PeerNetwork
 from nodes.storage.repository import Repository
-from nodes.validator.certificates import GenesisVerifier, encode_certificate
 from nodes.validator.ledger_app import LedgerApp
 from nodes.validator.mempool import Mempool
 from nodes.validator.records import RecordLog
@@ -89,7 +88,7 @@ class ValidatorRuntime:
             log_window=config.log_window, view_change_timeout_ms=config.view_timeout_ms)
         self.records = RecordLog(store)
         self.replica = Replica.restore(self.pbft_config, self.index, KeySigner(key),
-                                       GenesisVerifier(genesis), self.app, self.records.records)
+                                       ValidatorKeys(genesis), self.app, self.records.records)
         self.network: PeerNetwork | None = None
         self.subscribers: set[str] = set()
         self._task: asyncio.Task[None] | None = None
@@ -272,4 +271,3 @@ class ValidatorRuntime:
         return create_validator_http_app(self)
 
 
-__all__ = ["ValidatorRuntime", "encode_certificate"]

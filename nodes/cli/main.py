@@ -10,6 +10,7 @@ import click
 COMMANDS: list[tuple[str, str]] = [
     ("nodes.cli.genesis_cmd", "genesis_command"),
     ("nodes.cli.network_cmd", "network_group"),
+    ("nodes.cli.node_cmd", "node_group"),
     ("nodes.cli.demo_cmd", "demo_command"),
     ("nodes.cli.storage_cmd", "bench_storage_command"),
     ("nodes.cli.por", "verify_por_command"),

@@ -15,10 +15,13 @@ import click
 @click.option("--attach", "attach_dir", type=click.Path(path_type=Path), default=None,
               help="Tell the story on an already running network (e.g. docker compose's "
                    "/network) instead of starting one.")
-def demo_command(directory: Path, base_port: int, attach_dir: Path | None) -> None:
+@click.option("--custodian", "custodian_url", default=None,
+              help="With --attach: the custodian's deposit desk URL (e.g. http://custodian:8300).")
+def demo_command(directory: Path, base_port: int, attach_dir: Path | None,
+                 custodian_url: str | None) -> None:
     """Run the NTDC story on a fresh local network; exit 0 only if every check held."""
     from nodes.demo.story import run_demo
 
     if attach_dir is not None:
-        sys.exit(run_demo(attach_dir, base_port, attach=True))
+        sys.exit(run_demo(attach_dir, base_port, attach=True, custodian_url=custodian_url))
     sys.exit(run_demo(directory, base_port))

@@ -40,3 +40,7 @@ def cli() -> None:
 
 for module_name, attribute in COMMANDS:
     cli.add_command(getattr(importlib.import_module(module_name), attribute))
+
+
+if __name__ == "__main__":
+    cli()

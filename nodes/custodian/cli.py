@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -51,8 +53,12 @@ def save_books(path: Path, books: CustodianBooks) -> None:
 @click.option("--attest-every", type=float, default=60.0, show_default=True,
               help="Seconds between reserve attestations when nothing was paid.")
 @click.option("--once", is_flag=True, help="Run one round and exit.")
+@click.option("--port", type=int, default=0, show_default=True,
+              help="Also serve the deposit desk (banks request signed receipts) on this port.")
+@click.option("--host", default="127.0.0.1", show_default=True)
 def custodian_command(genesis_file: Path, key_file: Path, api_url: str, books_file: Path,
-                      interval: float, attest_every: float, once: bool) -> None:
+                      interval: float, attest_every: float, once: bool, port: int,
+                      host: str) -> None:
     """Pay pending redemptions and attest the reserve balance, signing from the custodian's
     own books."""
     genesis = Genesis.model_validate(json.loads(genesis_file.read_text(encoding="utf-8")))
@@ -67,9 +73,31 @@ def custodian_command(genesis_file: Path, key_file: Path, api_url: str, books_fi
             click.echo(f"submitted {len(sent)} transaction(s): "
                        f"{', '.join(e['kind'] for e in sent) or 'none'}")
             return
-        stop = asyncio.Event()
+        lock = threading.Lock()
+        unlocked_round = runner.run_once
+
+        def locked_round() -> list[dict[str, Any]]:
+            with lock:
+                return unlocked_round()
+
+        runner.run_once = locked_round  # type: ignore[method-assign]
+
+        async def serve() -> None:
+            stop = asyncio.Event()
+            if port:
+                import uvicorn
+
+                from nodes.custodian.deposits import create_deposit_app
+
+                desk = create_deposit_app(custodian, genesis, lock,
+                                          lambda c: save_books(books_file, c.books))
+                server = uvicorn.Server(uvicorn.Config(desk, host=host, port=port,
+                                                       log_level="warning"))
+                asyncio.get_running_loop().create_task(server.serve())
+            await runner.run_forever(interval, stop)
+
         try:
-            asyncio.run(runner.run_forever(interval, stop))
+            asyncio.run(serve())
         except KeyboardInterrupt:
             pass
     finally:

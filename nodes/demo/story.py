@@ -41,8 +41,13 @@ def now_ms() -> int:
 
 
 class Story:
-    def __init__(self, directory: Path, base_port: int, attach: bool = False) -> None:
+    def __init__(self, directory: Path, base_port: int, attach: bool = False,
+                 custodian_url: str | None = None) -> None:
         self.out = Narrator()
+        self._deposits = 0
+        self.custodian_url = custodian_url
+        self.custodian_port = base_port + 190
+        self.custodian_process: Any = None
         self.directory = directory
         self.attach = attach
         """Attach to a running network (docker compose): no process control, no DB access."""
@@ -107,8 +112,24 @@ class Story:
                        f"{bank_id} onboarded {name} ({kind.value}) as {holder.account[:18]}…")
         return holder
 
+    def deposit_receipt(self, bank: str, amount: int) -> dict[str, Any]:
+        """The custodian's signed receipt for NT$ a bank moved into the reserve."""
+        if self.custodian_url is None:
+            return self.custodian.sign_deposit_receipt(bank, amount, now_ms())
+        import httpx
+
+        from nodes.custodian.deposits import sign_deposit_request
+
+        self._deposits += 1
+        body = sign_deposit_request(self.keys.bank_operator[bank], self.genesis.chain_id, bank,
+                                    amount, f"demo-{self._deposits}")
+        response = httpx.post(f"{self.custodian_url}/v1/deposits", json=body, timeout=30)
+        response.raise_for_status()
+        receipt: dict[str, Any] = response.json()
+        return receipt
+
     def mint(self, holder: Holder, amount: int) -> None:
-        receipt = self.custodian.sign_deposit_receipt(holder.bank, amount, now_ms())
+        receipt = self.deposit_receipt(holder.bank, amount)
         self.out.say(f"custodian: {format_ntd(amount)} from {holder.bank} reached the reserve; "
                      f"signed deposit receipt {receipt['receipt_id']}")
         result = self.bank(holder.bank).mint(holder.account, receipt, wait_s=30)
@@ -165,6 +186,9 @@ class Story:
         except Exception as exc:  # any failure ends the story with a clear message
             self.out.check(False, f"story stopped: {type(exc).__name__}: {exc}")
         finally:
+            if self.custodian_process is not None:
+                self.custodian_process.terminate()
+                self.custodian_process.wait(timeout=10)
             if not self.attach:
                 self.network.stop()
         if not self.out.failures and not self.attach:
@@ -183,13 +207,43 @@ class Story:
             self.out.say(f"{name:<12} {node['api']}  role {node.get('role')}  "
                          f"height {node.get('height')}")
         self.custodian = Custodian.from_genesis(self.genesis, self.keys.roles["custodian"])
-        if self.attach:
-            # The custodian service runs beside us: sign receipts from a separate sequence range
-            # so the two never reuse a custodian sequence number.
+        if not self.attach:
+            self.start_custodian()
+        elif self.custodian_url is None:
+            # No deposit desk reachable: sign receipts here, from a separate sequence range so
+            # we never reuse a sequence number of the custodian service running beside us.
             self.custodian.books.seq = 1_000_000
         self.custodian_runner = CustodianRunner(
             self.custodian, HttpNode(self.apis["BANK-A"], self.keys.roles["custodian"]),
             attest_every_ms=0)
+
+    def start_custodian(self) -> None:
+        """The reserve custodian as its own process: deposit desk, payouts, attestations."""
+        import subprocess
+        import sys
+
+        import httpx
+
+        books = self.directory / "custodian" / "books.json"
+        books.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.directory / "custodian" / "custodian.log", "ab")  # noqa: SIM115
+        self.custodian_process = subprocess.Popen(
+            [sys.executable, "-m", "nodes.cli.main", "custodian", "run",
+             "--genesis", str(self.directory / "genesis.json"),
+             "--key-file", str(self.directory / "keys" / "custodian.key"),
+             "--api", self.apis["BANK-A"], "--books", str(books), "--interval", "1",
+             "--attest-every", "5", "--port", str(self.custodian_port)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.custodian_url = f"http://127.0.0.1:{self.custodian_port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.custodian_url}/v1/status", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.out.say(f"custodian     pid {self.custodian_process.pid:<7} {self.custodian_url}  "
+                     "deposit desk, payouts, attestations")
 
     def onboarding(self) -> None:
         self.out.chapter("KYC onboarding through each bank's operations API")
@@ -293,9 +347,11 @@ class Story:
         self.out.check(receipt["status"] == "applied",
                        "Lin Mei-Ling redeemed NT$5,000.00: coins burned, payout pending")
         pending = self.bank("BANK-A").redemptions()
-        self.out.say(f"BANK-A sees {len(pending['items'])} pending redemption(s)")
-        sent = self.custodian_runner.run_once()
-        self.out.say(f"custodian paid out and attested: {[e['kind'] for e in sent]}")
+        self.out.say(f"BANK-A sees {len(pending['items'])} pending redemption(s); the custodian "
+                     "pays it out of the reserve and confirms on chain")
+        if self.custodian_url is None:
+            sent = self.custodian_runner.run_once()
+            self.out.say(f"custodian paid out and attested: {[e['kind'] for e in sent]}")
         deadline = time.monotonic() + 30
         paid = False
         while time.monotonic() < deadline and not paid:
@@ -467,5 +523,6 @@ class Story:
         self.out.check(len(roots) == 1, "every stored state has the same root")
 
 
-def run_demo(directory: Path, base_port: int, attach: bool = False) -> int:
-    return Story(directory, base_port, attach=attach).run()
+def run_demo(directory: Path, base_port: int, attach: bool = False,
+             custodian_url: str | None = None) -> int:
+    return Story(directory, base_port, attach=attach, custodian_url=custodian_url).run()

@@ -17,11 +17,14 @@ import click
                    "/network) instead of starting one.")
 @click.option("--custodian", "custodian_url", default=None,
               help="With --attach: the custodian's deposit desk URL (e.g. http://custodian:8300).")
+@click.option("--clearing", "clearing_url", default=None,
+              help="With --attach: the clearing house's margin service URL.")
 def demo_command(directory: Path, base_port: int, attach_dir: Path | None,
-                 custodian_url: str | None) -> None:
+                 custodian_url: str | None, clearing_url: str | None) -> None:
     """Run the NTDC story on a fresh local network; exit 0 only if every check held."""
     from nodes.demo.story import run_demo
 
     if attach_dir is not None:
-        sys.exit(run_demo(attach_dir, base_port, attach=True, custodian_url=custodian_url))
+        sys.exit(run_demo(attach_dir, base_port, attach=True, custodian_url=custodian_url,
+                         clearing_url=clearing_url))
     sys.exit(run_demo(directory, base_port))

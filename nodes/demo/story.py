@@ -42,12 +42,14 @@ def now_ms() -> int:
 
 class Story:
     def __init__(self, directory: Path, base_port: int, attach: bool = False,
-                 custodian_url: str | None = None) -> None:
+                 custodian_url: str | None = None, clearing_url: str | None = None) -> None:
         self.out = Narrator()
         self._deposits = 0
         self.custodian_url = custodian_url
+        self.clearing_url = clearing_url
         self.custodian_port = base_port + 190
         self.custodian_process: Any = None
+        self.clearing_process: Any = None
         self.directory = directory
         self.attach = attach
         """Attach to a running network (docker compose): no process control, no DB access."""
@@ -186,6 +188,9 @@ class Story:
         except Exception as exc:  # any failure ends the story with a clear message
             self.out.check(False, f"story stopped: {type(exc).__name__}: {exc}")
         finally:
+            if self.clearing_process is not None:
+                self.clearing_process.terminate()
+                self.clearing_process.wait(timeout=10)
             if self.custodian_process is not None:
                 self.custodian_process.terminate()
                 self.custodian_process.wait(timeout=10)
@@ -404,46 +409,76 @@ class Story:
         self.out.say(f"regulator: {len(statements['statements'])} reserves statement(s) on its "
                      "own node, exportable as CSV")
 
+    def start_clearing_house(self) -> str:
+        """The clearing house's margin service as its own process (HS-ES on seeded history),
+        or the one already running beside an attached network."""
+        if self.clearing_url is not None:
+            return self.clearing_url
+        import subprocess
+        import sys
+
+        import httpx
+
+        port = self.custodian_port + 1
+        log = open(self.directory / "clearing.log", "ab")  # noqa: SIM115
+        self.clearing_process = subprocess.Popen(
+            [sys.executable, "-m", "nodes.cli.main", "clearing", "serve",
+             "--network", str(self.directory), "--node", self.apis["BANK-A"],
+             "--port", str(port), "--watch-interval", "1"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/v1/status", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.out.say(f"clearing house pid {self.clearing_process.pid:<6} {url}  margin service "
+                     "(HS-ES 99%, 1,250 days, 2-day horizon)")
+        return url
+
     def collateral(self) -> None:
-        from nodes.clearing.margin import compute_hs_es_requirement, compute_seeded_price_path
-        from nodes.clearing.margin.contracts import TX
+        import httpx
 
         self.out.chapter("NTDC as futures margin: haircut, calls any hour, liquidation")
+        ccp = self.start_clearing_house()
+
+        def call(method: str, path: str, body: Any = None) -> dict[str, Any]:
+            response = httpx.request(method, f"{ccp}{path}", json=body, timeout=120)
+            if response.status_code >= 400:
+                raise RuntimeError(f"clearing house {path}: {response.text[:300]}")
+            result: dict[str, Any] = response.json()
+            return result
+
+        members = {self.member1.account: "Formosa Futures", self.member2.account: "Keelung"}
         for member, amount in ((self.member1, ntd(1_000_000)), (self.member2, ntd(300_000))):
             receipt = self.submit(member.bank, self.work.pledge(member, amount))
             self.out.check(receipt["status"] == "applied",
-                           f"{self.work.dossiers[member.account].name} pledged "
-                           f"{format_ntd(amount)} to the clearing house")
-        history = compute_seeded_price_path(7, start_price=Decimal(22_000), length=1_300,
-                                            daily_volatility_ppm=12_000, tick_size=Decimal(1))
-        price = history[-1]
-
-        def requirement(contracts: int, at: Decimal) -> int:
-            return int(compute_hs_es_requirement(
-                {TX.code: contracts}, {TX.code: history}, {TX.code: at},
-                {TX.code: TX.multiplier_minor_per_point}))
-
-        im1, im2 = requirement(10, price), requirement(3, price)
-        self.out.say(f"clearing house: HS-ES 99%, 1,250 days, 2-day horizon → "
-                     f"Formosa (10 TX) {format_ntd(im1)}, Keelung (3 TX) {format_ntd(im2)}")
-        for member, im in ((self.member1, im1), (self.member2, im2)):
-            receipt = self.submit("BANK-A", self.work.post_requirement(member, im))
-            called = [e for e in receipt["effects"] if e["op"] == "margin_call"]
-            self.out.check(receipt["status"] == "applied",
-                           f"requirement posted for {self.work.dossiers[member.account].name}"
-                           f"{' → margin call' if called else ' (covered after 2% haircut)'}")
-        shocked = price * Decimal("1.35")
-        im1, im2 = requirement(10, shocked) * 2, requirement(3, shocked) * 2
-        shock_at = time.monotonic()
-        calls: dict[str, str] = {}
-        for member, im in ((self.member1, im1), (self.member2, im2)):
-            receipt = self.submit("BANK-A", self.work.post_requirement(
-                member, im, reference="TAIEX +35% volatility shock"))
-            for effect in receipt["effects"]:
-                if effect["op"] == "margin_call":
-                    calls[member.account] = effect["ref"]
-        self.out.check(len(calls) == 2, f"price shock: margin calls on both members within "
-                       f"{time.monotonic() - shock_at:.2f}s, with a deadline by block time")
+                           f"{members[member.account]} pledged {format_ntd(amount)} "
+                           "to the clearing house")
+        price = Decimal(call("GET", "/v1/status")["current_prices"]["MTX"])
+        for member, pledged in ((self.member1, ntd(1_000_000)), (self.member2, ntd(300_000))):
+            # Size each book (mini-TAIEX, fine-grained) so the collateral covers it now with
+            # about 20% to spare, but not after a 35% move.
+            call("PUT", f"/v1/members/{member.account}/positions",
+                 {"positions": {"MTX": 1}, "post": False})
+            one = int(call("GET", f"/v1/members/{member.account}/requirement")["requirement"])
+            contracts = max(1, (pledged * 98 // 100) * 100 // (one * 120))
+            result = call("PUT", f"/v1/members/{member.account}/positions",
+                          {"positions": {"MTX": contracts}})
+            posted = result["requirements"][0]["requirement"]
+            self.out.check(not result["calls_opened"],
+                           f"clearing house: {members[member.account]} holds {contracts} MTX; "
+                           f"HS-ES requirement {format_ntd(int(posted))} posted on chain "
+                           "(covered after the 2% haircut)")
+        shocked = (price * Decimal("1.35")).to_integral_value()
+        started = time.monotonic()
+        shock = call("POST", "/v1/prices", {"prices": {"MTX": str(shocked)}})
+        self.out.check(len(shock["calls_opened"]) == 2,
+                       f"TAIEX +35% ({price} → {shocked}): margin calls on both members on "
+                       f"chain {time.monotonic() - started:.2f}s after the shock, deadline by "
+                       "block time")
         top_up = self.submit("BANK-D", self.work.pledge(self.member1, ntd(1_900_000)))
         met = any(e["op"] == "margin_call_met" for e in top_up["effects"])
         self.out.check(met, "Formosa Futures pledged more: its call closed in the same "
@@ -453,22 +488,30 @@ class Story:
             self.out.say(f"this network's call deadline is {deadline_ms // 60_000} min: "
                          "not waiting for a default")
             return
-        self.out.say(f"Keelung Harbour Futures does not pay; waiting for its deadline "
-                     f"({deadline_ms // 1000}s)…")
-        time.sleep(deadline_ms / 1000 + 1)
-        member2 = self.member2.account
-        receipt = self.submit("BANK-A", self.work.liquidate(calls[member2], "deadline missed"))
-        taken = sum(int(e["amount"]) for e in receipt["effects"] if e["op"] == "liquidate")
-        self.out.check(receipt["status"] == "applied" and taken > 0,
-                       f"Keelung defaulted at its deadline; the clearing house liquidated "
-                       f"{format_ntd(taken)} of pledged collateral (the shortfall, at most "
-                       "what was pledged)")
-        settle = self.work.variation_settlement(
-            "VM-2026-11-21", [(self.member1, -ntd(80_000)), (self.ccp, ntd(80_000))],
-            reference="daily settlement TX")
-        receipt = self.submit("BANK-A", settle)
-        self.out.check(receipt["status"] == "applied",
-                       "variation settlement moved every leg in one atomic transaction")
+        self.out.say(f"Keelung does not pay; waiting for its deadline ({deadline_ms // 1000}s); "
+                     "the clearing house watches calls every second…")
+        regulator = self.regulator()
+        path = f"/v1/collateral/members/{self.member2.account}"
+        before = regulator.request("GET", path)
+        shortfall = int(before["shortfall"])
+        liquidated = 0
+        wait_until = time.monotonic() + deadline_ms / 1000 + 30
+        while time.monotonic() < wait_until and not liquidated:
+            self.submit("BANK-C", self.work.transfer(self.chen_co, self.alice, 1))  # new blocks
+            now = regulator.request("GET", path)
+            liquidated = int(before["pledged"]) - int(now["pledged"])
+            if not liquidated:
+                time.sleep(1)
+        self.out.check(0 < liquidated == min(shortfall, int(before["pledged"])),
+                       f"Keelung defaulted at its deadline; the clearing house's watcher "
+                       f"liquidated {format_ntd(liquidated)} of pledged collateral = the "
+                       f"shortfall {format_ntd(shortfall)} (or all collateral if less)")
+        settle = call("POST", "/v1/settlement-prices",
+                      {"prices": {"MTX": str(price - 20)}, "settlement_id": "VM-DEMO-1"})
+        outcome = (settle.get("settlement") or {})
+        self.out.check(outcome.get("status") == "applied",
+                       f"daily settlement at {price - 20}: variation margin for every member "
+                       f"in one atomic transaction ({len(outcome.get('legs', []))} legs)")
 
     def validator_failure(self) -> None:
         self.out.chapter("A validator fails (kill -9) and comes back")
@@ -524,5 +567,6 @@ class Story:
 
 
 def run_demo(directory: Path, base_port: int, attach: bool = False,
-             custodian_url: str | None = None) -> int:
-    return Story(directory, base_port, attach=attach, custodian_url=custodian_url).run()
+             custodian_url: str | None = None, clearing_url: str | None = None) -> int:
+    return Story(directory, base_port, attach=attach, custodian_url=custodian_url,
+                 clearing_url=clearing_url).run()

@@ -242,15 +242,20 @@ class Replica:
         self._advance()
         return self._finish()
 
-    def on_request(self, tx_id: bytes, tx: bytes, now_ms: int) -> Output:
-        """A client transaction the runtime received and checked; order it once."""
+    def on_request(self, tx_id: bytes, tx: bytes, now_ms: int, *,
+                   relayed: bool = False) -> Output:
+        """A client transaction the runtime received and checked; order it once.
+
+        ``relayed``: the runtime got it from another replica that already sent it to the
+        primary, so it is kept pending (its timer runs) but forwarded again only if it lingers.
+        """
         self._now = max(self._now, now_ms)
         if not isinstance(tx_id, bytes) or not isinstance(tx, bytes):
             self.metrics.requests_refused += 1
         elif not 0 < len(tx_id) <= MAX_TX_ID_BYTES or len(tx) > self.config.max_tx_bytes:
             self.metrics.requests_refused += 1
         elif not self._requests.knows(tx_id):
-            if not self._requests.add(tx_id, tx, self._now, local=True):
+            if not self._requests.add(tx_id, tx, self._now, local=not relayed):
                 self.metrics.requests_refused += 1
             elif self._requests.unforwarded_count() >= self.config.batch_max:
                 self._forward_requests()

@@ -157,7 +157,8 @@ class ValidatorRuntime:
             except (InvalidTransaction, MempoolFull):
                 continue  # a relayed transaction we cannot accept is simply not ordered here
             if is_new:
-                self._handle(self.replica.on_request(bytes.fromhex(tx.tx_id), tx.raw, now))
+                self._handle(self.replica.on_request(bytes.fromhex(tx.tx_id), tx.raw, now,
+                                                     relayed=True))
 
     def status(self) -> dict[str, Any]:
         tip = self.store.get_block(self.replica.committed_height) \

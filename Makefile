@@ -9,6 +9,8 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# Test data only: the S&P 500 daily series shipped inside arch (read as a file, never imported).
+	$(BIN)/python -m pip install --quiet --no-deps arch==8.0.0
 	touch $@
 
 lint: $(BIN)/.installed

@@ -22,3 +22,13 @@ def client(node: NodeHarness) -> Iterator[TestClient]:
     running in the same event loop."""
     with TestClient(node.make_apps(), raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory,
+           request: pytest.FixtureRequest) -> Iterator[tuple[TestClient, NodeHarness]]:
+    """One node for a whole module whose tests only read (or restore what they change);
+    such a module overrides ``client`` and ``node`` to return these."""
+    node = make_node(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]))
+    with TestClient(node.make_apps(), raise_server_exceptions=False) as test_client:
+        yield test_client, node

@@ -3,7 +3,6 @@ nothing private without a token; the observer refuses every write."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,15 +17,7 @@ from tests.api.helpers import (
     regulator_client,
     wallet_client,
 )
-from tests.api.node import NodeHarness, make_node
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, NodeHarness]]:
-    """One node for the whole module: these tests only read (or restore what they change)."""
-    node = make_node(tmp_path_factory.mktemp("authz"))
-    with TestClient(node.make_apps(), raise_server_exceptions=False) as test_client:
-        yield test_client, node
+from tests.api.node import NodeHarness
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +14,6 @@ from api.settings import ApiSettings, get_settings
 from ledger.crypto.keys import PrivateKey
 from tests.api.helpers import ALICE, BOB, assert_problem, bank_client, onboard, wallet_client
 from tests.api.node import NodeHarness, make_node
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, NodeHarness]]:
-    node = make_node(tmp_path_factory.mktemp("errors"))
-    with TestClient(node.make_apps(), raise_server_exceptions=False) as test_client:
-        yield test_client, node
 
 
 @pytest.fixture

@@ -69,18 +69,25 @@ def down_command(directory: Path) -> None:
 @click.option("--accounts", default=400, show_default=True, help="Pre-funded holders.")
 @click.option("--rate", default=0.0, show_default=True,
               help="Offered load in tx/s over all nodes (0 = as fast as possible).")
-@click.option("--seed", default=42, show_default=True)
+@click.option("--seed", type=int, default=None,
+              help="Seed for holders and transfers; fresh each run by default, so a second "
+                   "load on the same network registers new holders instead of replaying.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None)
 @click.option("--single", is_flag=True,
               help="One HTTP request per transaction (default: batches of 250).")
 @click.option("--window", default=8000, show_default=True,
               help="Most transactions in flight (admitted, not yet final); 0 = no limit.")
-def load_command(directory: Path, transfers: int, accounts: int, rate: float, seed: int,
-                 json_path: Path | None, single: bool, window: int) -> None:
+def load_command(directory: Path, transfers: int, accounts: int, rate: float,
+                 seed: int | None, json_path: Path | None, single: bool, window: int) -> None:
     """Pre-fund accounts, submit signed transfers over all validators, report tx/s and latency."""
     import asyncio
+    import secrets
 
     from nodes.launcher.load import print_result, run_load
+
+    if seed is None:
+        seed = secrets.randbits(48)
+    click.echo(f"load seed {seed}")
 
     result = asyncio.run(run_load(directory, transfers, accounts, rate, seed, single=single,
                                   window=window))

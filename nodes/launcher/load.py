@@ -153,9 +153,15 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
         fundings = _sign_fundings(work, max(2, accounts // len(apis)), 10_000_000)
         for bank, envelopes in fundings.items():
             since = (await _latency(client, apis[bank], 0))["count"]
+            admitted = 0
             for start in range(0, len(envelopes), BATCH):
                 _, accepted = await _post_batch(client, apis[bank], envelopes[start:start + BATCH])
-            await _wait_final(client, apis[bank], since, len(envelopes), 120)
+                admitted += len(accepted)
+            if admitted < len(envelopes):
+                raise RuntimeError(
+                    f"{bank} refused {len(envelopes) - admitted} of {len(envelopes)} funding "
+                    f"transactions (same --seed as an earlier load on this network?)")
+            await _wait_final(client, apis[bank], since, admitted, 120)
         # Sign every transfer up front; a sender's transfers go to its own bank's node.
         by_bank: dict[str, list[dict[str, Any]]] = {b: [] for b in apis}
         holders: list[Holder] = work.holders

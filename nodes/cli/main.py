@@ -18,6 +18,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("nodes.custodian.cli", "custodian_command"),
     ("nodes.cli.aml", "aml_replay_command"),
     ("nodes.cli.aml", "aml_eval_command"),
+    ("nodes.cli.amlgen_cmd", "aml_gen_command"),
     ("nodes.cli.bench_ledger", "bench_ledger_command"),
     ("nodes.cli.wallet", "keygen_command"),
     ("nodes.cli.wallet", "balance_command"),

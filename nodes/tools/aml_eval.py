@@ -17,7 +17,8 @@ Reads ``transactions.csv`` (the replay format) and ``accounts.csv``
   transfers sent plus received, ties broken by account id;
 - per pattern: positives are that pattern's accounts, negatives the non-laundering accounts;
   other patterns' accounts are left out. Patterns come from a ``pattern`` column when the data
-  has one; otherwise they are inferred (``infer_patterns``) and reported as inferred.
+  has one (``a;b`` puts an account in both); otherwise they are inferred (``infer_patterns``)
+  and reported as inferred.
 """
 
 from __future__ import annotations
@@ -82,7 +83,10 @@ def read_labels(path: Path, transfers: Sequence[Transfer]) -> Labels:
         groups: dict[str, set[str]] = defaultdict(set)
         for r in rows:
             if r["account"] in positives:
-                groups[r["pattern"].strip() or UNATTRIBUTED].add(r["account"])
+                # An account in several patterns ("a;b") is a positive of each of them.
+                names = [n.strip() for n in r["pattern"].split(";") if n.strip()]
+                for name in names or [UNATTRIBUTED]:
+                    groups[name].add(r["account"])
         return Labels(universe, positives, {k: frozenset(v) for k, v in groups.items()}, False)
     return Labels(universe, positives, infer_patterns(transfers, positives), True)
 

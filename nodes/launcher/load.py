@@ -186,7 +186,8 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
                 return
             per_node = max(BATCH, window // len(apis)) if window > 0 else 0
             final_seen = 0
-            for start in range(0, len(envelopes), BATCH):
+            sent = 0
+            while sent < len(envelopes):
                 while per_node and len(accepted_ids[bank]) - final_seen > per_node:
                     try:
                         summary = await _latency(client, apis[bank], before[bank] + final_seen)
@@ -194,13 +195,20 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
                         break  # the node went away; its successor takes the rest
                     final_seen += len(summary["samples_ms"])
                     await asyncio.sleep(0.02)
+                count = BATCH
                 if rate > 0:
-                    target = started + (start * len(apis)) / rate
-                    delay = target - time.monotonic()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
+                    # Open loop: transfer i of this bank arrives at started + i·banks/rate, the
+                    # way wallets pay one by one; send whatever has arrived (at most BATCH)
+                    # instead of bursts that would queue behind each other.
+                    due = min(len(envelopes),
+                              int((time.monotonic() - started) * rate / len(apis)) + 1)
+                    if due <= sent:
+                        await asyncio.sleep(started + sent * len(apis) / rate - time.monotonic())
+                        continue
+                    count = min(BATCH, due - sent)
                 order = [apis[bank]] + [a for b, a in apis.items() if b != bank]
-                bad, ids = await _post_batch(client, order, envelopes[start:start + BATCH])
+                bad, ids = await _post_batch(client, order, envelopes[sent:sent + count])
+                sent += count
                 refused += bad
                 accepted_ids[bank].extend(ids)
 

@@ -70,14 +70,18 @@ def make_status_app(status: Any, metrics: NodeMetrics, service: Any = None) -> F
         async def submit_batch(request: Request) -> dict[str, Any]:
             from ledger.errors import InvalidTransaction
             from ledger.tx.envelope import encode_transaction
+            from nodes.validator.mempool import MempoolFull
 
             items = []
             for envelope in (await request.json())["transactions"]:
                 try:
-                    tx, _ = service.submit(encode_transaction(envelope))
+                    tx, _ = service.submit(encode_transaction(envelope), relay_now=False)
                     items.append({"tx_id": tx.tx_id, "accepted": True})
                 except InvalidTransaction as exc:
                     items.append({"tx_id": None, "accepted": False, "code": exc.reason.value})
+                except MempoolFull:
+                    items.append({"tx_id": None, "accepted": False, "code": "MEMPOOL_FULL"})
+            service.relay_pending()
             accepted = sum(1 for i in items if i["accepted"])
             return {"accepted": accepted, "refused": len(items) - accepted, "items": items}
 

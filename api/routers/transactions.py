@@ -71,13 +71,14 @@ async def submit_batch(batch: BatchRequest, node: NodeDep, settings: SettingsDep
         item: dict[str, Any] = {"index": index, "tx_id": None, "accepted": False,
                                 "duplicate": False, "code": None, "detail": None}
         try:
-            tx, is_new = node.submit(encode_envelope(envelope))
+            tx, is_new = node.submit(encode_envelope(envelope), relay_now=False)
             item.update(tx_id=tx.tx_id, accepted=True, duplicate=not is_new)
         except InvalidTransaction as exc:
             item.update(code=exc.reason.value, detail=f"transaction rejected: {exc.message}")
         except MempoolFull as exc:
             item.update(code="MEMPOOL_FULL", detail=str(exc))
         items.append(item)
+    node.relay_pending()  # "accepted" means relayed to every validator, not just queued here
     accepted = sum(1 for i in items if i["accepted"])
     return {"accepted": accepted, "refused": len(items) - accepted, "items": items}
 

@@ -134,6 +134,9 @@ class ValidatorRuntime:
             if len(self._relay) >= 256:
                 self._flush_relay()
 
+    def flush(self) -> None:
+        self._flush_relay()
+
     def _flush_relay(self) -> None:
         if not self._relay or self.network is None:
             return

@@ -30,6 +30,8 @@ class Orderer(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
     def submit(self, tx: SignedTx) -> None: ...
+    def flush(self) -> None:
+        """Send what ``submit`` buffered for other nodes (before the client is answered)."""
     def status(self) -> dict[str, Any]: ...
 
 
@@ -62,15 +64,28 @@ class NodeService:
         app.listeners.append(self._on_commit)
 
     # -- writes ----------------------------------------------------------------------------
-    def submit(self, raw: bytes) -> tuple[SignedTx, bool]:
-        """Admit a signed transaction and hand it to consensus. Raises InvalidTransaction."""
+    def submit(self, raw: bytes, *, relay_now: bool = True) -> tuple[SignedTx, bool]:
+        """Admit a signed transaction and hand it to consensus. Raises InvalidTransaction.
+
+        On return the transaction has also been relayed to the other validators, so an
+        acknowledged transaction survives this node crashing right after answering. A caller
+        admitting many at once passes ``relay_now=False`` and calls ``relay_pending()`` before
+        it answers (one frame per peer instead of one per transaction).
+        """
         if self.orderer is None:
             raise PermissionError("this node does not accept transactions")
         tx, is_new = self.mempool.admit(raw)
         if is_new:
             self._submitted_at[tx.tx_id] = time.monotonic()
             self.orderer.submit(tx)
+            if relay_now:
+                self.orderer.flush()
         return tx, is_new
+
+    def relay_pending(self) -> None:
+        """Relay every admitted transaction not yet sent to the other validators."""
+        if self.orderer is not None:
+            self.orderer.flush()
 
     async def wait_for_receipt(self, tx_id: str, timeout_s: float) -> Receipt | None:
         """The receipt once the transaction is final on this node, or None on timeout."""

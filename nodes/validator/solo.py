@@ -36,6 +36,9 @@ class SoloOrderer:
         if len(self._pending) >= self.batch_max:
             self._wake.set()
 
+    def flush(self) -> None:
+        """Nothing to relay: a solo node has no peers."""
+
     def status(self) -> dict[str, Any]:
         return {"orderer": "solo", "view": 0, "pending": len(self._pending)}
 

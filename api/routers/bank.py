@@ -23,6 +23,7 @@ from api.schemas.bank import (
     MintRequest,
     OnboardRequest,
     OperationResponse,
+    OperatorStatus,
     PayoutRequest,
     PayoutResponse,
     RedemptionList,
@@ -101,6 +102,17 @@ async def mint(request: MintRequest, node: NodeDep, operator: OperatorDep,
     body = {"to": account.id, "receipt": request.deposit_receipt.model_dump()}
     tx_id, receipt = await operator.submit("mint", body, min(wait_s, settings.max_wait_s))
     return compute_operation_result(tx_id, receipt, response, account.id)
+
+
+@router.get("/operator", response_model=OperatorStatus, responses=problem_responses(401, 403))
+async def get_operator(node: NodeDep, operator: OperatorDep,
+                       _bank: BankPrincipalDep) -> dict[str, Any]:
+    """The operator's last committed nonce, for a bank that also signs transactions elsewhere
+    (its own back office, a load generator) and must not reuse one."""
+    state = node.state
+    role = state.roles.get(operator.signer)
+    return {"signer": operator.signer, "nonce": role.nonce if role is not None else 0,
+            "height": state.height}
 
 
 @router.get("/redemptions", response_model=RedemptionList, responses=problem_responses(401, 403))

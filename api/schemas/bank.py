@@ -62,6 +62,14 @@ class DepositReceiptIn(BaseModel):
     signature: Annotated[StrictStr, Field(min_length=1, max_length=8192)]
 
 
+class OperatorStatus(BaseModel):
+    model_config = RESPONSE_CONFIG
+    signer: str
+    nonce: int
+    """The last nonce the chain consumed for the operator (committed state); 0 if none."""
+    height: int
+
+
 class MintRequest(BaseModel):
     model_config = REQUEST_CONFIG
     account: AccountIdText

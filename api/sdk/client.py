@@ -213,6 +213,10 @@ class BankClient(WalletClient):
                                  json={"account": account, "deposit_receipt": deposit_receipt},
                                  timeout_s=wait_s + 10))
 
+    def operator(self) -> dict[str, Any]:
+        """The operator's signer id and last committed nonce."""
+        return dict(self.request("GET", "/v1/bank/operator"))
+
     def redemptions(self, include_paid: bool = False) -> dict[str, Any]:
         return dict(self.request("GET", "/v1/bank/redemptions",
                                  params={"include_paid": str(include_paid).lower()}))

@@ -29,7 +29,10 @@ BATCH = 250
 class LoadResult:
     submitted: int
     finalized: int
+    """Transfers final and applied (rejected ones are in ``rejected``, not here)."""
     refused: int
+    rejected: dict[str, int]
+    """Transfers final but rejected by the ledger, by reason (must be empty)."""
     duration_s: float
     tps: float
     p50_ms: float | None
@@ -80,6 +83,27 @@ async def _wait_final(client: httpx.AsyncClient, api: str, since: int, expected:
         if len(summary["samples_ms"]) >= expected or time.monotonic() > deadline:
             return summary
         await asyncio.sleep(0.05)
+
+
+def _add_rejected(total: dict[str, int], summary: dict[str, Any]) -> None:
+    for reason, count in summary.get("rejected", {}).items():
+        total[reason] = total.get(reason, 0) + count
+
+
+def _continue_from_chain(work: Workload, apis: dict[str, str], seed: int) -> None:
+    """Make this run's transactions new to a chain that earlier runs already used.
+
+    Bank operators continue from the nonce the chain last consumed for them (read with the
+    operator's own login). Deposit receipts, signed here in the custodian's name, take their
+    ids and sequence numbers from a range derived from the run's seed (< 2^53, as the ledger
+    requires), so they cannot collide with an earlier run's."""
+    from api.sdk.client import BankClient
+
+    for bank, api in apis.items():
+        with BankClient(api) as client:
+            client.login(work.keys.bank_operator[bank], f"bank:{bank}")
+            work.banks[bank].next_nonce = int(client.operator()["nonce"]) + 1
+    work.custodian_seq = (seed % 2**32) << 20
 
 
 def compute_percentile(ordered: list[float], q: int) -> float | None:
@@ -148,6 +172,7 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
     genesis, keys = load_network(directory)
     work = Workload(genesis, keys, seed=seed)
     apis = {v.bank_id: v.api for v in genesis.validators}
+    await asyncio.to_thread(_continue_from_chain, work, apis, seed)
     async with httpx.AsyncClient(limits=httpx.Limits(max_connections=64)) as client:
         # Pre-fund: register and mint for every holder through its own bank's node.
         fundings = _sign_fundings(work, max(2, accounts // len(apis)), 10_000_000)
@@ -161,7 +186,10 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
                 raise RuntimeError(
                     f"{bank} refused {len(envelopes) - admitted} of {len(envelopes)} funding "
                     f"transactions (same --seed as an earlier load on this network?)")
-            await _wait_final(client, apis[bank], since, admitted, 120)
+            funded = await _wait_final(client, apis[bank], since, admitted, 120)
+            if funded.get("rejected"):
+                raise RuntimeError(f"the ledger rejected funding transactions at {bank}: "
+                                   f"{funded['rejected']}")
         # Sign every transfer up front; a sender's transfers go to its own bank's node.
         by_bank: dict[str, list[dict[str, Any]]] = {b: [] for b in apis}
         holders: list[Holder] = work.holders
@@ -217,7 +245,10 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
             _wait_final(client, apis[b], before[b], len(accepted_ids[b]), 300) for b in apis))
         duration = time.monotonic() - started
         samples = sorted(x for s in summaries for x in s["samples_ms"])
-        finalized = len(samples)
+        rejected: dict[str, int] = {}
+        for summary in summaries:
+            _add_rejected(rejected, summary)
+        finalized = len(samples) - sum(rejected.values())
         await asyncio.sleep(0.5)  # let the observer verify the last blocks
         statuses = []
         for api in [*(v.api for v in genesis.validators), *(o.api for o in genesis.observers)]:
@@ -229,7 +260,7 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
 
     submitted = sum(len(v) for v in by_bank.values())
     return LoadResult(
-        submitted=submitted, finalized=finalized, refused=refused,
+        submitted=submitted, finalized=finalized, refused=refused, rejected=rejected,
         duration_s=round(duration, 3), tps=round(finalized / duration, 1),
         p50_ms=compute_percentile(samples, 50), p95_ms=compute_percentile(samples, 95),
         p99_ms=compute_percentile(samples, 99),
@@ -242,6 +273,8 @@ def print_result(result: LoadResult, json_path: Path | None) -> str:
     text = (f"{result.finalized}/{result.submitted} transfers final in {result.duration_s:.2f} s: "
             f"{result.tps:.0f} tx/s; latency p50 {result.p50_ms} ms, p95 {result.p95_ms} ms, "
             f"p99 {result.p99_ms} ms; refused {result.refused}; "
+            f"rejected {sum(result.rejected.values())}"
+            f"{' ' + str(result.rejected) if result.rejected else ''}; "
             f"nodes agree: {result.digests_agree}")
     if json_path is not None:
         json_path.write_text(json.dumps(result.to_json(), indent=2))

@@ -41,6 +41,8 @@ class CommitStats:
     txs: int = 0
     last_commit_s: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
+    outcomes: list[str | None] = field(default_factory=list)
+    """Per sample: None if the transaction was applied, else the ledger's reason."""
     latency_offset: int = 0
     """Samples dropped from the front of ``latencies_ms`` (so sample numbers stay stable)."""
 
@@ -115,11 +117,14 @@ class NodeService:
             started = self._submitted_at.pop(receipt.tx_id, None)
             if started is not None:
                 self.stats.latencies_ms.append((now - started) * 1000)
+                self.stats.outcomes.append(None if receipt.applied
+                                           else (receipt.reason or "REJECTED"))
             for future in self._waiters.pop(receipt.tx_id, []):
                 if not future.done():
                     future.set_result(receipt)
         if len(self.stats.latencies_ms) > 2_000_000:
             del self.stats.latencies_ms[:1_000_000]
+            del self.stats.outcomes[:1_000_000]
             self.stats.latency_offset += 1_000_000
 
     # -- reads -----------------------------------------------------------------------------
@@ -133,11 +138,18 @@ class NodeService:
 
     def finality_samples(self, since: int) -> dict[str, Any]:
         """Submission-to-final latencies (ms) of transactions admitted here, from sample
-        number ``since`` on; ``count`` is the total number of samples so far."""
+        number ``since`` on; ``count`` is the total number of samples so far; ``rejected``
+        counts those samples' transactions the ledger rejected, by reason (final, not applied:
+        a load generator must not count them as work done)."""
         stats = self.stats
         start = max(0, since - stats.latency_offset)
+        rejected: dict[str, int] = {}
+        for reason in stats.outcomes[start:]:
+            if reason is not None:
+                rejected[reason] = rejected.get(reason, 0) + 1
         return {"count": stats.latency_offset + len(stats.latencies_ms),
-                "samples_ms": [round(x, 2) for x in stats.latencies_ms[start:]]}
+                "samples_ms": [round(x, 2) for x in stats.latencies_ms[start:]],
+                "rejected": rejected}
 
     def status(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -51,6 +51,7 @@ PRIVATE_READS = [
     "/a/v1/accounts/{alice}", "/a/v1/accounts/{alice}/history",
     "/a/v1/accounts/{alice}/liabilities-proof", "/a/v1/transactions/{transfer}",
     "/a/v1/bank/redemptions", "/a/v1/bank/customers/{alice}", "/a/v1/bank/customers",
+    "/a/v1/bank/operator",
     "/reg/v1/regulator/reserves", "/reg/v1/regulator/blocks", "/reg/v1/regulator/blocks/1",
     "/reg/v1/regulator/transactions/{transfer}", "/reg/v1/regulator/transactions",
     "/reg/v1/regulator/identities", "/reg/v1/regulator/accounts/{alice}",

@@ -27,8 +27,10 @@ def test_onboard_mint_transfer_redeem_payout(client: TestClient, node: NodeHarne
     alice_key, alice = onboard(client, node, "BANK-A", ALICE)
     _, bob = onboard(client, node, "BANK-B", BOB)
 
+    assert bank_a.operator() == {"signer": "bank:BANK-A", "nonce": 1, "height": 2}
     minted = bank_a.mint(alice, node.work.deposit_receipt("BANK-A", 100_000))
     assert minted["status"] == "final" and minted["receipt"]["effects"][0]["amount"] == "100000"
+    assert bank_a.operator()["nonce"] == 2  # onboarding and minting each used one nonce
 
     wallet = wallet_client(client, alice_key)
     assert wallet.balance() == 100_000

@@ -56,6 +56,7 @@ def test_thousand_transfers_finalize_and_every_node_agrees(network: LocalNetwork
     result = asyncio.run(run_load(network.directory, transfers=1000, accounts=80))
     assert result.submitted == 1000
     assert result.refused == 0
+    assert result.rejected == {}
     assert result.finalized == 1000
     final = wait_agreement(network, ALL)
     observer = final["observer-0"]
@@ -90,6 +91,7 @@ def test_kill_primary_under_load_then_restart_it_and_the_observer(network: Local
     result = outcome["result"]
     # Every transaction the surviving nodes accepted became final; none was lost.
     assert result.refused == 0
+    assert result.rejected == {}
     survivors = ["validator-1", "validator-2", "validator-3", "observer-0"]
     final = wait_agreement(network, survivors)
     assert all(final[n]["view"] >= 1 for n in survivors[:3]), "a new view must have formed"
@@ -106,7 +108,10 @@ def test_kill_primary_under_load_then_restart_it_and_the_observer(network: Local
     assert final["validator-0"]["height"] == final["validator-1"]["height"]
 
     # The chain still moves with all four (the restarted node included).
+    # A second load on the same chain continues the bank operators' nonces and the custodian's
+    # receipt numbers, so its funding and transfers are applied, not rejected as replays.
     more = asyncio.run(run_load(network.directory, transfers=100, accounts=8, seed=7))
+    assert more.rejected == {}
     assert more.finalized == more.submitted == 100
 
     # Restart the observer: it re-verifies from its own database and catches up.

@@ -106,6 +106,7 @@ def failover_command(directory: Path, restart: bool) -> None:
     import httpx
 
     from nodes.launcher.keys import load_network
+    from nodes.launcher.load import continue_from_chain
     from nodes.workload import Workload
 
     network = LocalNetwork(directory)
@@ -117,10 +118,14 @@ def failover_command(directory: Path, restart: bool) -> None:
     before = int(live[survivor]["height"])
     genesis, keys = load_network(directory)
     work = Workload(genesis, keys, seed=int(time.time()))
-    holder, register = work.new_holder(genesis.validators[int(survivor.split("-")[1])].bank_id)
+    bank = genesis.validators[int(survivor.split("-")[1])].bank_id
+    continue_from_chain(work, {bank: live[survivor]["api"]}, work.seed)
+    holder, register = work.new_holder(bank)
     network.kill(primary)
     killed = time.monotonic()
-    httpx.post(f"{live[survivor]['api']}/v1/transactions", json=register, timeout=30)
+    answer = httpx.post(f"{live[survivor]['api']}/v1/transactions", json=register, timeout=30)
+    if answer.status_code not in (200, 202):
+        raise click.ClickException(f"{survivor} refused the probe transaction: {answer.text}")
     first_block = None
     while time.monotonic() - killed < 120:
         status = next((s for s in network.status() if s["name"] == survivor), {})

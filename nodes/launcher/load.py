@@ -90,7 +90,7 @@ def _add_rejected(total: dict[str, int], summary: dict[str, Any]) -> None:
         total[reason] = total.get(reason, 0) + count
 
 
-def _continue_from_chain(work: Workload, apis: dict[str, str], seed: int) -> None:
+def continue_from_chain(work: Workload, apis: dict[str, str], seed: int) -> None:
     """Make this run's transactions new to a chain that earlier runs already used.
 
     Bank operators continue from the nonce the chain last consumed for them (read with the
@@ -172,7 +172,7 @@ async def run_load(directory: Path, transfers: int, accounts: int = 400, rate: f
     genesis, keys = load_network(directory)
     work = Workload(genesis, keys, seed=seed)
     apis = {v.bank_id: v.api for v in genesis.validators}
-    await asyncio.to_thread(_continue_from_chain, work, apis, seed)
+    await asyncio.to_thread(continue_from_chain, work, apis, seed)
     async with httpx.AsyncClient(limits=httpx.Limits(max_connections=64)) as client:
         # Pre-fund: register and mint for every holder through its own bank's node.
         fundings = _sign_fundings(work, max(2, accounts // len(apis)), 10_000_000)

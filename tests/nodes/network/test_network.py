@@ -120,3 +120,23 @@ def test_kill_primary_under_load_then_restart_it_and_the_observer(network: Local
     final = wait_agreement(network, ALL, timeout_s=90)
     assert final["observer-0"]["mismatches"] == 0
     assert final["observer-0"]["blocks_verified"] >= 1
+
+
+def test_failover_command_times_the_new_view_and_its_probe_is_applied(network: LocalNetwork):
+    from click.testing import CliRunner
+
+    from nodes.cli.network_cmd import failover_command
+
+    # A load first, so the banks' operators have used nonces the probe must continue from.
+    asyncio.run(run_load(network.directory, transfers=50, accounts=8))
+    before = statuses(network)
+    applied_before = applied_count(before["validator-1"]["api"])
+    outcome = CliRunner().invoke(failover_command, ["--dir", str(network.directory)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "killed validator-0 (primary of view 0); first block of view 1 committed" \
+        in outcome.output
+    assert "validator-0 restarted; all nodes agree: True" in outcome.output
+    final = wait_agreement(network, ALL)
+    assert final["validator-0"]["view"] == 1
+    # The probe (a registration signed with the operator's next committed nonce) was applied.
+    assert applied_count(final["validator-1"]["api"]) == applied_before + 1

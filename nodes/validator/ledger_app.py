@@ -159,6 +159,7 @@ class LedgerApp:
         self.state.journal.commit()
         self._spec = None
         self.store.save_block(spec.block, cert_bytes, spec.receipts, self.state)  # type: ignore[attr-defined]
+        self.cache.forget(spec.block.txs, [r.tx_id for r in spec.receipts])
         self.tip_hash = spec.digest
         self._committed_root = bytes.fromhex(spec.block.header.state_root)
         for listener in self.listeners:

@@ -45,5 +45,5 @@ class Mempool:
         for tx_id in tx_ids:
             self.pending.pop(tx_id, None)
             self._recent[tx_id] = None
-        while len(self._recent) > 4 * self.capacity:
+        while len(self._recent) > self.capacity:
             self._recent.popitem(last=False)

@@ -122,10 +122,10 @@ class NodeService:
             for future in self._waiters.pop(receipt.tx_id, []):
                 if not future.done():
                     future.set_result(receipt)
-        if len(self.stats.latencies_ms) > 2_000_000:
-            del self.stats.latencies_ms[:1_000_000]
-            del self.stats.outcomes[:1_000_000]
-            self.stats.latency_offset += 1_000_000
+        if len(self.stats.latencies_ms) > 1_000_000:
+            del self.stats.latencies_ms[:500_000]
+            del self.stats.outcomes[:500_000]
+            self.stats.latency_offset += 500_000
 
     # -- reads -----------------------------------------------------------------------------
     def get_account(self, account_id: str) -> Account | None:

@@ -1,19 +1,24 @@
 """Signature checks done once per process: admission verifies, execution reuses the result.
 
-The cache key is (tx id, signature). The tx id covers every signed field including the public key,
-so a cached success can only be reused for exactly the bytes that were verified.
+A success is remembered as tx id -> signature. The tx id covers every signed field including the
+public key, so a cached success can only be reused for exactly the bytes that were verified.
+
+Entries are needed only between admission and execution: a node forgets a block's transactions
+once the block is committed (``forget``), so the caches hold about what is pending, not the
+chain's history (their capacities only bound a flood of transactions that never commit).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from ledger.tx.envelope import SignedTx, decode_transaction
 
 
 class VerifyCache:
     def __init__(self, capacity: int = 500_000, decoded_capacity: int = 60_000) -> None:
-        self._ok: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._ok: OrderedDict[str, str] = OrderedDict()
         self._capacity = capacity
         self._decoded: OrderedDict[bytes, SignedTx] = OrderedDict()
         self._decoded_capacity = decoded_capacity
@@ -32,14 +37,24 @@ class VerifyCache:
 
     def verify(self, tx: SignedTx) -> bool:
         """True if the signature is valid (verifying it now unless already known good)."""
-        key = (tx.tx_id, tx.signature)
-        if key in self._ok:
+        if self._ok.get(tx.tx_id) == tx.signature:
             self.hits += 1
             return True
         self.verified += 1
         if not tx.public_key.verify(tx.signature, tx.signing_bytes):
             return False
-        self._ok[key] = None
+        self._ok[tx.tx_id] = tx.signature
         if len(self._ok) > self._capacity:
             self._ok.popitem(last=False)
         return True
+
+    def forget(self, raws: Iterable[bytes], tx_ids: Iterable[str]) -> None:
+        """Drop what is remembered about these transactions (their block is committed)."""
+        for raw in raws:
+            self._decoded.pop(raw, None)
+        for tx_id in tx_ids:
+            self._ok.pop(tx_id, None)
+
+    def __len__(self) -> int:
+        """Remembered signatures (for tests and metrics)."""
+        return len(self._ok)

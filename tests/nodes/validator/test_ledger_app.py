@@ -49,3 +49,20 @@ def test_a_block_that_does_not_extend_the_tip_is_refused(app):
     tampered = proposal.payload.replace(b'"height":1', b'"height":2')
     with pytest.raises(BlockRejected):
         ledger_app.commit_block(1, tampered, None)
+
+
+def test_committing_a_block_forgets_its_transactions_in_the_cache(app):
+    """The decode/verify cache holds what is pending, not the chain's history."""
+    ledger_app, chain = app
+    cache = ledger_app.cache
+    raws = [encode_transaction(chain.work.new_holder("BANK-A")[1]) for _ in range(3)]
+    pending = encode_transaction(chain.work.new_holder("BANK-A")[1])
+    for raw in [*raws, pending]:
+        assert cache.verify(cache.decode(raw))
+    assert len(cache) == 4
+    proposal = ledger_app.make_block(1, chain.genesis.genesis_time_ms + 1000, raws)
+    assert proposal is not None and cache.verified == 4  # execution reused the admissions
+    ledger_app.commit_block(1, proposal.payload, None)
+    assert len(cache) == 1  # only the transaction still pending
+    # A forgotten transaction is verified again if it ever comes back (never trusted blindly).
+    assert cache.verify(cache.decode(raws[0])) and cache.verified == 5

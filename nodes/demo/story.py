@@ -33,6 +33,8 @@ from nodes.storage.repository import Repository
 from nodes.workload import Holder, Workload
 
 CALL_DEADLINE_MS = 12_000
+HOLD_MS = 6_000
+"""The demo chain's police hold: 6 s of block time stands in for the statutory 48 h."""
 """Margin-call deadline for the demo (production default: 2 h), so a default happens live."""
 
 
@@ -59,7 +61,8 @@ class Story:
             LocalNetwork.create(
                 directory, validators=4, observers=1, base_port=base_port,
                 api_base_port=base_port + 100,
-                params={"collateral_call_deadline_ms": CALL_DEADLINE_MS},
+                params={"collateral_call_deadline_ms": CALL_DEADLINE_MS,
+                        "police_hold_ms": HOLD_MS},
                 checkpoint_interval=4, log_window=16)
         self.network = LocalNetwork(directory)
         self.genesis, self.keys = load_network(directory)
@@ -329,22 +332,74 @@ class Story:
                      f"Chen Wei {format_ntd(self.balance(self.bob))}")
 
     def aml_and_enforcement(self) -> None:
-        self.out.chapter("AML flags in the state transition; a police hold")
+        self.out.chapter("AML flags in the state transition; police hold, freeze, real names")
         large = self.work.transfer_with_travel_rule(self.chen_co, self.bob, ntd(600_000),
                                                     "equipment")
         receipt = self.submit("BANK-C", large)
         self.out.check("LARGE_VALUE" in receipt["flags"],
                        f"NT$600,000 transfer applied with flags {receipt['flags']} "
                        "(currency transaction report)")
+        # Structuring: two pieces just under the NT$500,000 report threshold within 24 h.
+        first = self.submit("BANK-C", self.work.transfer_with_travel_rule(
+            self.chen_co, self.bob, ntd(450_000), "invoice 1 of 2"))
+        second = self.submit("BANK-C", self.work.transfer_with_travel_rule(
+            self.chen_co, self.bob, ntd(460_000), "invoice 2 of 2"))
+        self.out.check(first["status"] == second["status"] == "applied"
+                       and "STRUCTURING" not in first["flags"]
+                       and "STRUCTURING" in second["flags"],
+                       "NT$450,000 then NT$460,000 within 24 h, each under the NT$500,000 "
+                       f"report threshold: the second is flagged {second['flags']}")
+        parties = self.regulator_parties(second["tx_id"])
+        self.out.check(sorted(parties) == ["Chen Trading Co., Ltd.", "Chen Wei"],
+                       "the regulator opens the real names behind the flagged transfer on its "
+                       "own node: " + ", ".join(f"{name} ({national_id})"
+                                                for name, national_id in sorted(parties.items())))
         hold = self.work.police_hold(self.bob)
         receipt = self.submit("BANK-B", hold)
+        held_at = time.monotonic()
+        hold_ms = int(self.genesis.params.get("police_hold_ms", 48 * 3_600_000))
         self.out.check(receipt["status"] == "applied",
-                       "police placed a 48-hour hold on Chen Wei's outgoing funds")
+                       f"police placed a hold on Chen Wei's outgoing funds for "
+                       f"{hold_ms / 1000:g} s of block time (48 h on a production chain)")
         refused = self.submit("BANK-B", self.work.transfer(self.bob, self.alice, ntd(1_000)))
         self.out.check(refused["reason"] == "ACCOUNT_HELD",
                        f"Chen Wei tries to send: {refused['reason']} — {refused['message'][:60]}")
         incoming = self.submit("BANK-A", self.work.transfer(self.alice, self.bob, ntd(500)))
         self.out.check(incoming["status"] == "applied", "a held account still receives")
+        if hold_ms <= 60_000:
+            # Nobody confirms the hold: once its time has passed in block time, it is gone.
+            time.sleep(max(0.0, held_at + hold_ms / 1000 + 1 - time.monotonic()))
+            again = self.submit("BANK-B", self.work.transfer(self.bob, self.alice, ntd(1_500)))
+            self.out.check(again["status"] == "applied",
+                           "the regulator did not confirm it: the hold lapsed by itself and "
+                           "Chen Wei sends again"
+                           + ("" if again["status"] == "applied" else f": {again['reason']}"))
+        else:
+            self.out.say(f"this chain's holds last {hold_ms // 3_600_000} h: not waiting for "
+                         "this one to lapse")
+        receipt = self.submit("BANK-B", self.work.freeze(self.chen_co))
+        self.out.check(receipt["status"] == "applied",
+                       "the regulator froze Chen Trading Co.'s account (signed order)")
+        frozen = self.submit("BANK-C", self.work.transfer(self.chen_co, self.alice, ntd(1_000)))
+        self.out.check(frozen["status"] == "rejected" and frozen["reason"] == "ACCOUNT_FROZEN",
+                       f"its transfer is rejected: {frozen['reason']} — {frozen['message'][:70]}")
+        receipt = self.submit("BANK-B", self.work.unfreeze(self.chen_co))
+        self.out.check(receipt["status"] == "applied",
+                       "the regulator lifted the freeze (the order and its effect stay on chain)")
+
+    def regulator_parties(self, tx_id: str, timeout_s: float = 30) -> dict[str, str]:
+        """Real name -> national id of a transaction's parties, read by the regulator on its
+        observer node (waiting for the observer to have verified the block)."""
+        regulator = self.regulator()
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                detail = regulator.request("GET", f"/v1/regulator/transactions/{tx_id}")
+                return {p["name"]: p["national_id"] for p in detail["parties"]}
+            except ApiProblem as exc:
+                if exc.status != 404 or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def redemption(self) -> None:
         self.out.chapter("Redemption at par: burned at once, paid out by the custodian")

@@ -68,7 +68,9 @@ def down_command(directory: Path) -> None:
 @click.option("--transfers", default=20_000, show_default=True)
 @click.option("--accounts", default=400, show_default=True, help="Pre-funded holders.")
 @click.option("--rate", default=0.0, show_default=True,
-              help="Offered load in tx/s over all nodes (0 = as fast as possible).")
+              help="Open loop: transfers arrive on schedule at this many tx/s over all nodes "
+                   "and are sent as they arrive; use it to measure latency (0 = closed loop, "
+                   "as fast as the window allows).")
 @click.option("--seed", type=int, default=None,
               help="Seed for holders and transfers; fresh each run by default, so a second "
                    "load on the same network registers new holders instead of replaying.")
